@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+// Every setting comes from the environment; `npm start` and the test setup fill in the embedded stack's addresses.
+const configSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('waymark'),
+  MONGODB_URI: z.string().default('mongodb://127.0.0.1:27017/waymark'),
+  SMTP_URL: z.string().default('smtp://127.0.0.1:2525'),
+  EMAIL_FROM: z.string().default('Waymark <journeys@waymark.local>'),
+  TWILIO_ACCOUNT_SID: z.string().default('ACwaymarkdev0000000000000000000000'),
+  TWILIO_AUTH_TOKEN: z.string().default('waymark-dev-token'),
+  /** Base URL of Twilio's REST API; points at the Twilio sink on the embedded stack. Unset = api.twilio.com. */
+  TWILIO_API_URL: z.string().optional(),
+  TWILIO_FROM: z.string().default('+15005550006'),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Comma-separated API keys accepted in `Authorization: Bearer <key>` or `x-api-key`. */
+  API_KEYS: z.string().default('dev-key'),
+  /** Public base URL of the API, used in unsubscribe links and Twilio signature checks. */
+  PUBLIC_URL: z.string().default('http://127.0.0.1:3000'),
+  /** Secret that signs unsubscribe tokens. */
+  UNSUBSCRIBE_SECRET: z.string().default('waymark-dev-unsubscribe-secret'),
+  DEFAULT_TIME_ZONE: z.string().default('UTC'),
+  /** Quiet hours in the customer's time zone, `HH:mm-HH:mm`; empty = none. */
+  QUIET_HOURS: z.string().default('21:00-08:00'),
+  LOG_LEVEL: z.string().default('info'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`waymark: invalid configuration in the environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
