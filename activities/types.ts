@@ -17,6 +17,10 @@ export interface DeliveryRequest {
   topic?: string;
   legallyRequired?: boolean;
   data: Record<string, unknown>;
+  /** Workflow time of the attempt (ISO). Quiet hours and frequency-cap windows are judged at this instant. */
+  at: string;
+  /** Over a frequency cap: `skip` answers `capped`; `defer` answers `deferred` until the window frees up. */
+  onCap: 'skip' | 'defer';
 }
 
 /**
