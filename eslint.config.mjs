@@ -48,7 +48,11 @@ export default tseslint.config(
       'no-restricted-properties': [
         'error',
         { object: 'Date', property: 'now', message: 'Use workflow time: new Date() inside the sandbox, or j.now().' },
-        { object: 'Math', property: 'random', message: 'Use the SDK: deterministic splits or uuid4() from @temporalio/workflow.' },
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'Use the SDK: deterministic splits or uuid4() from @temporalio/workflow.',
+        },
       ],
       'no-restricted-globals': [
         'error',
