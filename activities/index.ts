@@ -2,6 +2,8 @@ import type { Transporter } from 'nodemailer';
 import type { Twilio } from 'twilio';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
+import { checkEligibility } from './eligibility';
+import { loadProfile } from './load-profile';
 
 /** What activities need from the process: one pooled SMTP transport, one Twilio client, the Temporal client. */
 export interface ActivityDeps {
@@ -17,7 +19,10 @@ export interface ActivityDeps {
  */
 export function createActivities(deps: ActivityDeps) {
   void deps;
-  return {};
+  return {
+    checkEligibility,
+    loadProfile,
+  };
 }
 
 export type WaymarkActivities = ReturnType<typeof createActivities>;

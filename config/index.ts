@@ -24,6 +24,10 @@ const configSchema = z.object({
   DEFAULT_TIME_ZONE: z.string().default('UTC'),
   /** Quiet hours in the customer's time zone, `HH:mm-HH:mm`; empty = none. */
   QUIET_HOURS: z.string().default('21:00-08:00'),
+  /** Frequency caps across journeys, e.g. `sms=1/day,email=3/week,renewal-window:email=5` (see frequency-cap-rules). */
+  FREQUENCY_CAPS: z.string().default('sms=1/day,email=3/week'),
+  /** How long a web (in-app) message stays visible. */
+  WEB_MESSAGE_TTL_DAYS: z.coerce.number().positive().default(14),
   LOG_LEVEL: z.string().default('info'),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
 });

@@ -14,8 +14,21 @@ export type ProfileFilter = Record<string, unknown>;
 
 export interface SignalRoute<S extends SignalDefinition = SignalDefinition> {
   readonly signal: S;
-  /** The run key this event feeds. Omit to feed every open run of the journey for that customer. */
-  readonly key?: (data: SignalData<S>) => string;
+  /**
+   * The run key this event feeds. Omit to feed every open run of the journey for that customer.
+   * (A method signature, so typed routes built with `on()` fit a `SignalRoute[]`.)
+   */
+  key?(data: SignalData<S>): string;
+}
+
+/** A signal that ends the run from any step, like the goal, but as `exited` or `lost`. Build one with `exitOn()`. */
+export interface ExitRoute<S extends SignalDefinition = SignalDefinition> extends SignalRoute<S> {
+  /** Only events for which this holds end the run (e.g. `status !== 'active'`); default every event. */
+  when?(data: SignalData<S>): boolean;
+  /** Default `exited`. */
+  readonly outcome?: Extract<Outcome, 'exited' | 'lost'>;
+  /** The exit reason recorded in the result and the `state` query. */
+  reason(data: SignalData<S>): string;
 }
 
 export interface EntryRules {
@@ -40,16 +53,26 @@ export interface SendOptions {
   readonly recipient?: string;
 }
 
-export interface JourneyDefinition<T extends SignalDefinition = SignalDefinition> {
+export interface JourneyDefinition<
+  T extends SignalDefinition = SignalDefinition,
+  G extends SignalDefinition = SignalDefinition,
+> {
   readonly name: string;
   readonly version: number;
   readonly description: string;
+  /** Why the customer gets this journey's messages, in their words (the "why you got this" line). */
+  readonly reason?: string;
   /** The signal that starts a run; `key` picks the run (one run per customer and key). */
   readonly trigger: { readonly signal: T; readonly key: (data: SignalData<T>) => string };
   /** A signal that ends the run as `converted` from any step. */
-  readonly goal?: SignalRoute;
-  /** Further signals running runs receive (for waitFor, quietFor, latest, re-aimed timers). */
+  readonly goal?: SignalRoute<G>;
+  /**
+   * Further signals running runs receive (for waitFor, quietFor, latest, re-aimed timers). `defineJourney` adds the
+   * signals of `exits` here, so routers need only read trigger, goal and listensTo.
+   */
   readonly listensTo?: readonly SignalRoute[];
+  /** Signals that end the run from any step (a policy lapsing, a dependent removed from the policy). */
+  readonly exits?: readonly ExitRoute[];
   readonly entry?: EntryRules;
   /** Who may enter; checked at entry and by `j.requireEligible()`. */
   readonly eligibility?: (first: EventOf<T>) => ProfileFilter;

@@ -1,0 +1,58 @@
+import { policyChanged, policyRenewalDue, policyRenewed } from '../../signals';
+import { defineJourney, exitOn, on } from '../../workflows/sdk';
+
+const DAY_MS = 86_400_000;
+/** The SMS reminder goes out this many days before the renewal date. */
+export const REMINDER_DAYS_BEFORE = 7;
+
+export const renewalWindowV1 = defineJourney({
+  name: 'renewal-window',
+  version: 1,
+  description:
+    "A policy's renewal date approaches: a renewal offer by email and a web banner, an SMS reminder a week before " +
+    'the date. Renewing ends it as converted; a lapsed or cancelled policy, or the date passing, ends it as lost. ' +
+    'A moved renewal date re-aims the reminder.',
+  reason: 'your policy is due for renewal',
+  trigger: { signal: policyRenewalDue, key: (due) => due.policyId },
+  goal: { signal: policyRenewed, key: (renewed) => renewed.policyId },
+  listensTo: [on(policyChanged, (change) => change.policyId)],
+  exits: [
+    exitOn(policyChanged, {
+      key: (change) => change.policyId,
+      when: (change) => change.status !== 'active',
+      outcome: 'lost',
+      reason: (change) => `policy ${change.status}`,
+    }),
+  ],
+  entry: { reentry: 'always' },
+  eligibility: (due) => ({
+    policies: { $elemMatch: { policyId: due.data.policyId, status: 'active' } },
+  }),
+
+  async run(j, due) {
+    const { policyId } = due.data;
+    /** The newest renewal date heard of: from the scan's repeated renewal-due events or a policy change. */
+    const renewalDate = (): Date => {
+      const dated = [...j.received(policyRenewalDue), ...j.received(policyChanged)]
+        .filter((e) => e.data.renewalDate !== undefined)
+        .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+      return new Date(dated[dated.length - 1].data.renewalDate as string);
+    };
+    const details = () => ({ policyId, renewalDate: renewalDate().toISOString().slice(0, 10) });
+
+    j.step('offer');
+    await j.email('renewal-offer', details(), { topic: 'renewals' });
+    await j.web('renewal-banner', details(), { topic: 'renewals' });
+
+    j.step('wait-for-reminder');
+    await j.sleepUntil(() => new Date(renewalDate().getTime() - REMINDER_DAYS_BEFORE * DAY_MS));
+
+    j.step('reminder');
+    await j.sms('renewal-reminder', details(), { topic: 'renewals' });
+
+    j.step('wait-for-renewal-date');
+    await j.sleepUntil(() => new Date(renewalDate().getTime() + DAY_MS));
+
+    j.exit('renewal date passed without renewal', 'lost');
+  },
+});

@@ -1,0 +1,54 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+
+/**
+ * Ledger states. Final: sent, blocked, capped, failed (a retry returns them as recorded). Not final:
+ * `sending` (an attempt is talking to the provider right now, or died doing so), `retrying` (the provider refused
+ * with a transient error: nothing went out, the next attempt may send), `deferred` (quiet hours / cap, the workflow
+ * sleeps and asks again with the same step id).
+ */
+export const DELIVERY_STATES = ['sending', 'retrying', 'deferred', 'sent', 'blocked', 'capped', 'failed'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+export const FINAL_DELIVERY_STATES: readonly DeliveryState[] = ['sent', 'blocked', 'capped', 'failed'];
+
+const deliverySchema = new Schema(
+  {
+    /** `${workflowId}|${stepId}`: the unique key that makes a retried send a no-op. */
+    _id: { type: String, required: true },
+    workflowId: { type: String, required: true },
+    stepId: { type: String, required: true },
+    customerId: { type: String, required: true },
+    journey: { type: String, required: true },
+    journeyVersion: { type: Number },
+    channel: { type: String, enum: ['email', 'sms', 'web'], required: true },
+    template: { type: String, required: true },
+    topic: { type: String },
+    state: { type: String, enum: DELIVERY_STATES, required: true },
+    reason: { type: String },
+    /** Deferred until (quiet hours / cap window). */
+    until: { type: Date },
+    /** Workflow time of the attempt that produced the current state. */
+    at: { type: Date },
+    /** Attempts that reached the provider (a claim of the `sending` state). */
+    attempts: { type: Number, default: 0 },
+    to: { type: String },
+    provider: { type: String, enum: ['smtp', 'twilio', 'web'] },
+    /** SMTP Message-ID, Twilio message SID or web message id. */
+    providerMessageId: { type: String },
+    /** After `sent`: what the provider reported later (Twilio status callbacks: delivered, undelivered, ...). */
+    providerStatus: { type: String },
+    providerErrorCode: { type: String },
+    providerStatusAt: { type: Date },
+  },
+  { timestamps: true, minimize: false },
+);
+
+deliverySchema.index({ providerMessageId: 1 }, { sparse: true });
+deliverySchema.index({ customerId: 1, createdAt: -1 });
+
+export type DeliveryDocument = InferSchemaType<typeof deliverySchema> & { _id: string };
+
+export const Delivery = model('Delivery', deliverySchema);
+
+export function deliveryId(workflowId: string, stepId: string): string {
+  return `${workflowId}|${stepId}`;
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { defineSignal } from './define-signal';
+
+export const cartItemSchema = z.object({
+  sku: z.string().min(1),
+  name: z.string().min(1),
+  qty: z.number().int().positive(),
+  /** Unit price in the cart's currency. */
+  price: z.number().nonnegative(),
+});
+
+export const cartUpdated = defineSignal({
+  name: 'cart.updated',
+  version: 1,
+  description:
+    'The web shop saw a cart change (item added, removed or quantity changed). Starts the abandoned-cart journey; ' +
+    'every further update restarts its idle wait.',
+  identity: ['customerId', 'email', 'anonymousId'],
+  keys: ['cartId'],
+  schema: z.object({
+    cartId: z.string().min(1),
+    items: z.array(cartItemSchema),
+    total: z.number().nonnegative(),
+    /** ISO-4217 code, e.g. `EUR`. */
+    currency: z.string().length(3),
+    /** Where the customer can pick the cart up again. */
+    url: z.url(),
+  }),
+});

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { defineSignal } from './define-signal';
+
+export const messageEngaged = defineSignal({
+  name: 'message.engaged',
+  version: 1,
+  description:
+    'The customer clicked a link in an email, or saw or clicked a web message. Journeys may use a click as a goal.',
+  identity: ['customerId', 'email', 'anonymousId'],
+  keys: ['deliveryId'],
+  schema: z.object({
+    /** The delivery ledger entry the message came from. */
+    deliveryId: z.string().min(1).optional(),
+    channel: z.enum(['email', 'web']),
+    action: z.enum(['clicked', 'seen']),
+    /** The journey that sent the message. */
+    journey: z.string().min(1).optional(),
+    url: z.string().optional(),
+  }),
+});

@@ -1,0 +1,64 @@
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { JourneyState, Outcome } from './journey-types';
+import { WaymarkCustomerId, WaymarkJourney, WaymarkJourneyVersion, WaymarkOutcome, WaymarkStep } from './search-attributes';
+
+/** The run's visible state: the `state` query answer and the WaymarkStep / WaymarkOutcome search attributes. */
+export class JourneyStateTracker {
+  readonly state: JourneyState;
+
+  constructor(journey: string, version: number, customerId: string, key: string) {
+    this.state = { journey, version, customerId, key, step: 'entry', steps: [], splits: {} };
+  }
+
+  /** Sets the identity attributes the router sets at start, when a run was started some other way. */
+  markStart(): void {
+    const attributes = workflowInfo().typedSearchAttributes;
+    const updates: SearchAttributeUpdatePair[] = [{ key: WaymarkStep, value: this.state.step }];
+    if (attributes.get(WaymarkJourney) === undefined) updates.push({ key: WaymarkJourney, value: this.state.journey });
+    if (attributes.get(WaymarkJourneyVersion) === undefined) {
+      updates.push({ key: WaymarkJourneyVersion, value: this.state.version });
+    }
+    if (attributes.get(WaymarkCustomerId) === undefined) {
+      updates.push({ key: WaymarkCustomerId, value: this.state.customerId });
+    }
+    upsertSearchAttributes(updates);
+  }
+
+  /** Enters a step: recorded in the steps taken and shown as WaymarkStep. */
+  enter(step: string, detail?: string): void {
+    this.record(step, detail);
+    if (this.state.step !== step) {
+      this.state.step = step;
+      upsertSearchAttributes([{ key: WaymarkStep, value: step }]);
+    }
+  }
+
+  /** Records something that happened within the current step (a send's outcome, a split's arm). */
+  record(step: string, detail?: string): void {
+    this.state.steps.push({ step, at: new Date().toISOString(), ...(detail === undefined ? {} : { detail }) });
+  }
+
+  waiting(waitingFor: string, wakesAt?: Date): void {
+    this.state.waitingFor = waitingFor;
+    if (wakesAt) this.state.wakesAt = wakesAt.toISOString();
+    else delete this.state.wakesAt;
+  }
+
+  doneWaiting(): void {
+    delete this.state.waitingFor;
+    delete this.state.wakesAt;
+  }
+
+  finish(outcome: Outcome, reason?: string): void {
+    this.doneWaiting();
+    this.state.outcome = outcome;
+    if (reason !== undefined) this.state.reason = reason;
+    this.record(`end:${outcome}`, reason);
+    upsertSearchAttributes([{ key: WaymarkOutcome, value: outcome }]);
+  }
+
+  stepNames(): string[] {
+    return this.state.steps.map((s) => s.step);
+  }
+}
