@@ -1,0 +1,44 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { ProvisionError } from './provision-error';
+
+/** Finds an executable on PATH. */
+export function onPath(command: string): string | undefined {
+  const found = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
+  const where = found.stdout.trim();
+  return found.status === 0 && where ? where : undefined;
+}
+
+export function requireTool(command: string, forWhat: string, install: string): string {
+  const where = onPath(command);
+  if (!where) throw new ProvisionError(`\`${command}\` is needed to build ${forWhat} and is not on PATH.`, install);
+  return where;
+}
+
+/** Runs a build step, printing a heartbeat so a long first build never looks hung. */
+export async function runBuildStep(
+  label: string,
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; log: (line: string) => void; fix: string },
+): Promise<void> {
+  const started = Date.now();
+  options.log(`${label}: ${command} ${args.join(' ')}`);
+  const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: 'pipe' });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const heartbeat = setInterval(
+    () => options.log(`${label}: still building (${Math.round((Date.now() - started) / 1000)} s)…`),
+    30_000,
+  );
+  const code = await new Promise<number | null>((resolve) => {
+    child.on('error', () => resolve(-1));
+    child.on('close', resolve);
+  });
+  clearInterval(heartbeat);
+  if (code !== 0) {
+    const tail = output.trim().split('\n').slice(-15).join('\n');
+    throw new ProvisionError(`${label} failed (exit ${code}):\n${tail}`, options.fix);
+  }
+  options.log(`${label}: done in ${Math.round((Date.now() - started) / 1000)} s`);
+}
