@@ -1,0 +1,21 @@
+import pino from 'pino';
+import mongoose from 'mongoose';
+import { loadConfig } from '../config';
+import { createWaymarkWorker } from './create-worker';
+
+async function main() {
+  const config = loadConfig();
+  const log = pino({ level: config.LOG_LEVEL, name: 'waymark-worker' });
+  const { worker, close } = await createWaymarkWorker(config);
+  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker started');
+  // Worker.run() shuts down gracefully on SIGINT/SIGTERM (Runtime's default shutdown signals).
+  await worker.run();
+  await close();
+  await mongoose.disconnect();
+  log.info('worker stopped');
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
