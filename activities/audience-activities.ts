@@ -3,8 +3,8 @@ import type { JourneyEvent } from '../signals/define-signal';
 import { scanAudiencePage } from './audience-scan-page';
 import type { AudienceMatch, EnterAudienceMatchesResult } from './audience-types';
 
-/** Routes one event to its journeys exactly as event entry does; answers how many runs it newly started. */
-export type RouteJourneyEvent = (event: JourneyEvent) => Promise<{ started: number }>;
+/** routing/'s routeEvent: dedupes by event id, signal-with-starts the journeys the event starts. */
+export type RouteJourneyEvent = (event: JourneyEvent) => Promise<{ started: number; duplicate: boolean }>;
 
 export interface AudienceActivityDeps {
   routeEvent: RouteJourneyEvent;
@@ -20,17 +20,21 @@ export function createAudienceActivities(deps: AudienceActivityDeps) {
     let next = 0;
     let entered = 0;
     let started = 0;
+    let duplicates = 0;
     const lane = async () => {
       while (next < matches.length) {
         const match = matches[next++];
-        const result = await deps.routeEvent(match.event);
-        entered += 1;
-        started += result.started;
-        heartbeat(entered);
+        const report = await deps.routeEvent(match.event);
+        if (report.duplicate) duplicates += 1;
+        else {
+          entered += 1;
+          started += report.started;
+        }
+        heartbeat(entered + duplicates);
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, matches.length) }, lane));
-    return { entered, started };
+    return { entered, started, duplicates };
   }
 
   return { scanAudiencePage, enterAudienceMatches };

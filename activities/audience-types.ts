@@ -33,10 +33,12 @@ export interface ScanAudiencePageResult {
 }
 
 export interface EnterAudienceMatchesResult {
-  /** Matches routed (each signal-with-start either started a run or fed the open one). */
+  /** Matches whose event was new: routed now (signal-with-start: a new run, or the open run got the new date). */
   entered: number;
-  /** Runs that did not exist before this call (new workflow executions). */
+  /** Journey runs signal-with-started for those events. */
   started: number;
+  /** Matches whose event id was routed before (an earlier or overlapping scan): nothing happens. */
+  duplicates: number;
 }
 
 export interface AudienceScanInput {
@@ -60,6 +62,7 @@ export interface AudienceScanProgress {
   matches: number;
   entered: number;
   started: number;
+  duplicates: number;
 }
 
 export interface AudienceScanResult extends AudienceScanProgress {

@@ -2,6 +2,9 @@ import type { Transporter } from 'nodemailer';
 import type { Twilio } from 'twilio';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
+import { createRouterForActivities } from './audience-router';
+import { createAudienceActivities } from './audience-activities';
+import { createDeliver } from './deliver';
 import { checkEligibility } from './eligibility';
 import { loadProfile } from './load-profile';
 
@@ -22,6 +25,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     checkEligibility,
     loadProfile,
+    deliver: createDeliver(deps),
+    ...createAudienceActivities({ routeEvent: createRouterForActivities(deps) }),
   };
 }
 

@@ -10,6 +10,9 @@ export const DELIVERY_STATES = ['sending', 'retrying', 'deferred', 'sent', 'bloc
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 export const FINAL_DELIVERY_STATES: readonly DeliveryState[] = ['sent', 'blocked', 'capped', 'failed'];
 
+/** The reason of a `failed` entry whose earlier attempt may or may not have reached the customer (never resent). */
+export const OUTCOME_UNKNOWN = 'outcome unknown';
+
 const deliverySchema = new Schema(
   {
     /** `${workflowId}|${stepId}`: the unique key that makes a retried send a no-op. */

@@ -23,6 +23,8 @@ const frequencySlotSchema = new Schema(
 );
 
 frequencySlotSchema.index({ deliveryId: 1 });
-frequencySlotSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+// No TTL index: FerretDB 1.x does not implement expireAfterSeconds. Old windows' slots are never read again (their
+// _ids name the window); `FrequencySlot.deleteMany({ expiresAt: { $lt: now } })` sweeps them.
+frequencySlotSchema.index({ expiresAt: 1 });
 
 export const FrequencySlot = model('FrequencySlot', frequencySlotSchema);

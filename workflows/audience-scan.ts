@@ -24,6 +24,7 @@ function firstProgress(windowDays: number): AudienceScanProgress {
     matches: 0,
     entered: 0,
     started: 0,
+    duplicates: 0,
   };
 }
 
@@ -54,6 +55,7 @@ export async function audienceScan(input: AudienceScanInput): Promise<AudienceSc
       const entered = await enterAudienceMatches(page.matches);
       progress.entered += entered.entered;
       progress.started += entered.started;
+      progress.duplicates += entered.duplicates;
     }
     if (page.lastId !== undefined) progress.afterId = page.lastId;
     if (page.done) return { audience: input.audience, ...progress };

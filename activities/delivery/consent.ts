@@ -29,7 +29,8 @@ export function decideConsent(
 ): ConsentDecision {
   if (!profile) return { allowed: false, reason: 'no profile' };
   const address = channel === 'email' ? profile.email : channel === 'sms' ? profile.phone : undefined;
-  if (channel !== 'web' && !address) return { allowed: false, reason: `no ${channel === 'email' ? 'email address' : 'phone number'}` };
+  if (channel !== 'web' && !address)
+    return { allowed: false, reason: `no ${channel === 'email' ? 'email address' : 'phone number'}` };
   const consent = profile.consent?.[channel];
   const status = consent?.status ?? 'unknown';
   if (status === 'revoked') return { allowed: false, reason: `${channel} consent revoked` };

@@ -42,9 +42,7 @@ export function quietHoursEnd(at: Date, zone: string, quiet: QuietHours | undefi
   if (!local.isValid) throw new Error(`unknown time zone '${zone}'`);
   const minute = local.hour * 60 + local.minute;
   const wraps = quiet.start > quiet.end;
-  const inside = wraps
-    ? minute >= quiet.start || minute < quiet.end
-    : minute >= quiet.start && minute < quiet.end;
+  const inside = wraps ? minute >= quiet.start || minute < quiet.end : minute >= quiet.start && minute < quiet.end;
   if (!inside) return undefined;
   // Across midnight and already past the start: the window opens tomorrow morning.
   const day = wraps && minute >= quiet.start ? local.plus({ days: 1 }) : local;

@@ -29,7 +29,11 @@ export function verifyUnsubscribeToken(token: string, secret: string): Unsubscri
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
   try {
-    const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { c?: unknown; ch?: unknown; t?: unknown };
+    const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      c?: unknown;
+      ch?: unknown;
+      t?: unknown;
+    };
     if (typeof parsed.c !== 'string' || !CHANNELS.includes(parsed.ch as DeliveryChannel)) return undefined;
     const topic = typeof parsed.t === 'string' ? parsed.t : undefined;
     return { customerId: parsed.c, channel: parsed.ch as DeliveryChannel, ...(topic ? { topic } : {}) };

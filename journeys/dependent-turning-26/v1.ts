@@ -24,16 +24,17 @@ export const dependentTurning26V1 = defineJourney({
     }),
   ],
   entry: { reentry: 'never' },
-  eligibility: (turning) => ({
-    dependents: { $elemMatch: { dependentId: turning.data.dependentId, covered: false } },
-  }),
+  // Dotted paths run on every store (FerretDB has no $elemMatch on element fields); the run checks the exact dependent.
+  eligibility: (turning) => ({ 'dependents.dependentId': turning.data.dependentId, 'dependents.covered': false }),
 
   async run(j, turning) {
     const { dependentId, dependentCustomerId, turns26On } = turning.data;
     const birthday = new Date(`${turns26On}T00:00:00Z`);
     const offerEnds = new Date(birthday.getTime() + OFFER_DAYS_AFTER_BIRTHDAY * DAY_MS);
     const holder = await j.profile();
-    const dependentName = turning.data.firstName ?? holder?.dependents.find((d) => d.dependentId === dependentId)?.firstName;
+    const dependent = holder?.dependents.find((d) => d.dependentId === dependentId);
+    if (dependent?.covered) j.exit('dependent already covered');
+    const dependentName = turning.data.firstName ?? dependent?.firstName;
     // Experiment: does a deadline in the subject line convert better than plain copy?
     const copy = j.split('offer-copy', { plain: 1, deadline: 1 });
     const offer = {

@@ -25,9 +25,8 @@ export const renewalWindowV1 = defineJourney({
     }),
   ],
   entry: { reentry: 'always' },
-  eligibility: (due) => ({
-    policies: { $elemMatch: { policyId: due.data.policyId, status: 'active' } },
-  }),
+  // Dotted paths run on every store (FerretDB has no $elemMatch on element fields); the run checks the exact policy.
+  eligibility: (due) => ({ 'policies.policyId': due.data.policyId, 'policies.status': 'active' }),
 
   async run(j, due) {
     const { policyId } = due.data;
@@ -39,6 +38,9 @@ export const renewalWindowV1 = defineJourney({
       return new Date(dated[dated.length - 1].data.renewalDate as string);
     };
     const details = () => ({ policyId, renewalDate: renewalDate().toISOString().slice(0, 10) });
+
+    const policy = (await j.profile())?.policies.find((p) => p.policyId === policyId);
+    if (policy?.status !== 'active') j.exit(`policy ${policy?.status ?? 'no longer on the profile'}`, 'lost');
 
     j.step('offer');
     await j.email('renewal-offer', details(), { topic: 'renewals' });

@@ -1,0 +1,25 @@
+import mongoose from 'mongoose';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../config';
+import { buildServer } from './server';
+
+async function main() {
+  const config = loadConfig();
+  await mongoose.connect(config.MONGODB_URI);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = await buildServer({ config, temporal, logger: { level: config.LOG_LEVEL } });
+  await app.listen({ host: config.API_HOST, port: config.API_PORT });
+  const close = async () => {
+    await app.close();
+    await connection.close();
+    await mongoose.disconnect();
+  };
+  process.once('SIGINT', close);
+  process.once('SIGTERM', close);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,140 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { findSignal, signalCatalog, type JourneyEvent } from '../../signals';
+import { Profile } from '../../models/profile';
+import type { RoutingReport } from '../../routing/route-event';
+import { ApiError, describe, type FieldError } from '../plugins/error-handler';
+
+const MAX_BATCH = 500;
+
+const eventEnvelope = z.object({
+  id: z.string().min(1).max(200).describe('Your event id; the dedupe key'),
+  signal: z.string().min(1).describe('Signal name, e.g. cart.updated (GET /v1/signals)'),
+  version: z.number().int().positive().optional(),
+  occurredAt: z.iso.datetime({ offset: true }).optional(),
+  customerId: z.string().min(1).max(128).optional(),
+  email: z.email().optional(),
+  phone: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'E.164, e.g. +15551234567')
+    .optional(),
+  anonymousId: z.string().min(1).max(200).optional(),
+  data: z.record(z.string(), z.unknown()),
+});
+type EventEnvelope = z.infer<typeof eventEnvelope>;
+
+const body = z.union([eventEnvelope, z.object({ events: z.array(eventEnvelope).min(1).max(MAX_BATCH) })]);
+
+const eventResult = z.object({
+  id: z.string(),
+  customerId: z.string(),
+  duplicate: z.boolean(),
+  started: z.number(),
+  signalled: z.number(),
+  runs: z.array(
+    z.object({ journey: z.string(), workflowId: z.string(), action: z.string(), reason: z.string().optional() }),
+  ),
+});
+
+export interface EventRoutesOptions {
+  routeEvent: (event: JourneyEvent) => Promise<RoutingReport>;
+}
+
+/** Checks `data` against the signal's schema; field paths name the event in the batch. */
+function validateData(envelope: EventEnvelope, prefix: string): FieldError[] {
+  const signal = findSignal(envelope.signal);
+  if (!signal) {
+    const known = signalCatalog.map((s) => s.name).join(', ');
+    return [
+      {
+        field: `${prefix}signal`,
+        rule: 'known_signal',
+        message: `unknown signal '${envelope.signal}'; known: ${known}`,
+      },
+    ];
+  }
+  if (envelope.version !== undefined && envelope.version !== signal.version) {
+    return [
+      {
+        field: `${prefix}version`,
+        rule: 'known_version',
+        message: `signal ${signal.name} is at version ${signal.version}`,
+      },
+    ];
+  }
+  const identities = signal.identity.filter((field) => envelope[field] !== undefined);
+  const errors: FieldError[] = [];
+  if (identities.length === 0) {
+    errors.push({
+      field: `${prefix}customerId`,
+      rule: 'identity',
+      message: `name the customer with one of: ${signal.identity.join(', ')}`,
+    });
+  }
+  const parsed = signal.schema.safeParse(envelope.data);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      errors.push({
+        field: [`${prefix}data`, ...issue.path.map(String)].join('.'),
+        rule: issue.code,
+        message: issue.message,
+      });
+    }
+  }
+  return errors;
+}
+
+async function resolveCustomer(envelope: EventEnvelope, field: string): Promise<string> {
+  if (envelope.customerId) return envelope.customerId;
+  const filter = envelope.email
+    ? { email: envelope.email.toLowerCase() }
+    : envelope.phone
+      ? { phone: envelope.phone }
+      : { anonymousIds: envelope.anonymousId };
+  const profile = await Profile.findOne(filter, { _id: 1 }).lean();
+  if (!profile) {
+    throw new ApiError(
+      422,
+      'unresolved_customer',
+      `${field}: no profile matches ${JSON.stringify(filter)}; create it with PUT /v1/profiles/:id or send customerId`,
+    );
+  }
+  return profile._id as string;
+}
+
+export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, opts) => {
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/v1/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Send one event or a batch: validated, deduplicated by id, routed to journeys',
+        body,
+        response: { 202: z.object({ results: z.array(eventResult) }) },
+      },
+    },
+    async (request, reply) => {
+      const batch = 'events' in request.body ? request.body.events : [request.body];
+      const errors = batch.flatMap((e, i) => validateData(e, 'events' in request.body ? `events.${i}.` : ''));
+      // All or nothing: a batch with a bad event routes none of them, so a corrected resend is simple.
+      if (errors.length) throw new ApiError(400, 'validation', describe(errors), errors);
+      const results = [];
+      for (const [i, envelope] of batch.entries()) {
+        const signal = findSignal(envelope.signal)!;
+        const customerId = await resolveCustomer(envelope, 'events' in request.body ? `events.${i}` : 'event');
+        const event: JourneyEvent = {
+          id: envelope.id,
+          signal: signal.name,
+          version: signal.version,
+          customerId,
+          occurredAt: envelope.occurredAt ?? new Date().toISOString(),
+          data: signal.schema.parse(envelope.data),
+        };
+        const report = await opts.routeEvent(event);
+        results.push({ id: event.id, customerId, ...report });
+      }
+      return reply.code(202).send({ results });
+    },
+  );
+};

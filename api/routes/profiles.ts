@@ -1,0 +1,111 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { Profile } from '../../models/profile';
+import { ApiError } from '../plugins/error-handler';
+
+const customerId = z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/, 'letters, digits and _ . : @ - (at most 128)');
+
+const channelConsent = z.object({
+  status: z.enum(['granted', 'revoked', 'unknown']),
+  topics: z.record(z.string(), z.boolean()).optional(),
+});
+
+const isoDate = z.iso.date().or(z.iso.datetime({ offset: true }));
+
+export const profileBody = z.object({
+  email: z.email().optional(),
+  phone: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'E.164, e.g. +15551234567')
+    .optional(),
+  anonymousIds: z.array(z.string().min(1)).optional(),
+  firstName: z.string().max(200).optional(),
+  lastName: z.string().max(200).optional(),
+  timeZone: z
+    .string()
+    .refine(
+      (tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC',
+      'an IANA time zone, e.g. Europe/Paris',
+    )
+    .optional(),
+  locale: z.string().max(35).optional(),
+  consent: z.object({ email: channelConsent, sms: channelConsent, web: channelConsent }).partial().optional(),
+  attributes: z.record(z.string(), z.unknown()).optional(),
+  policies: z
+    .array(
+      z.object({
+        policyId: z.string().min(1),
+        product: z.string().min(1),
+        status: z.enum(['active', 'lapsed', 'cancelled']).default('active'),
+        renewalDate: isoDate.optional(),
+      }),
+    )
+    .optional(),
+  dependents: z
+    .array(
+      z.object({
+        dependentId: z.string().min(1),
+        firstName: z.string().optional(),
+        birthDate: isoDate,
+        policyId: z.string().optional(),
+        customerId: customerId.optional(),
+        covered: z.boolean().default(false),
+      }),
+    )
+    .optional(),
+});
+
+function toResponse(doc: Record<string, unknown>) {
+  const { _id, __v, ...rest } = doc;
+  void __v;
+  return JSON.parse(JSON.stringify({ id: _id, ...rest })) as Record<string, unknown>;
+}
+
+export const profileRoutes: FastifyPluginAsync = async (app) => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.put(
+    '/v1/profiles/:id',
+    {
+      schema: {
+        tags: ['profiles'],
+        summary: 'Create or replace a customer profile',
+        params: z.object({ id: customerId }),
+        body: profileBody,
+      },
+    },
+    async (request) => {
+      const now = new Date();
+      const consent = Object.fromEntries(
+        Object.entries(request.body.consent ?? {}).map(([channel, c]) => [
+          channel,
+          { ...c, updatedAt: now, source: 'api' },
+        ]),
+      );
+      try {
+        const doc = await Profile.findOneAndReplace(
+          { _id: request.params.id },
+          { _id: request.params.id, ...request.body, consent },
+          { upsert: true, new: true, runValidators: true },
+        ).lean();
+        return toResponse(doc as Record<string, unknown>);
+      } catch (error) {
+        if ((error as { code?: number }).code === 11000) {
+          throw new ApiError(409, 'conflict', 'another profile already has this email or phone');
+        }
+        throw error;
+      }
+    },
+  );
+
+  api.get(
+    '/v1/profiles/:id',
+    { schema: { tags: ['profiles'], summary: 'Read a customer profile', params: z.object({ id: customerId }) } },
+    async (request) => {
+      const doc = await Profile.findById(request.params.id).lean();
+      if (!doc) throw new ApiError(404, 'not_found', `no profile '${request.params.id}'`);
+      return toResponse(doc as Record<string, unknown>);
+    },
+  );
+};

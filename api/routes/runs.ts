@@ -1,0 +1,88 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { z } from 'zod';
+import {
+  WaymarkJourney,
+  WaymarkJourneyVersion,
+  WaymarkOutcome,
+  WaymarkStep,
+} from '../../workflows/sdk/search-attributes';
+import { journeyStateQuery } from '../../workflows/sdk/queries';
+import { ApiError } from '../plugins/error-handler';
+
+export interface RunRoutesOptions {
+  temporal: Client;
+}
+
+type RunInfo = Pick<
+  WorkflowExecutionInfo,
+  'workflowId' | 'runId' | 'type' | 'typedSearchAttributes' | 'status' | 'startTime' | 'closeTime'
+>;
+
+function summarize(run: RunInfo) {
+  const attrs = run.typedSearchAttributes;
+  return {
+    workflowId: run.workflowId,
+    runId: run.runId,
+    workflowType: run.type,
+    journey: attrs.get(WaymarkJourney),
+    version: attrs.get(WaymarkJourneyVersion),
+    status: run.status.name,
+    step: attrs.get(WaymarkStep),
+    outcome: attrs.get(WaymarkOutcome),
+    startTime: run.startTime.toISOString(),
+    closeTime: run.closeTime?.toISOString(),
+  };
+}
+
+export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, { temporal }) => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.get(
+    '/v1/runs',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: "A customer's journey runs, from Temporal visibility",
+        querystring: z.object({
+          customerId: z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        }),
+      },
+    },
+    async (request) => {
+      const runs = [];
+      const query = `WaymarkCustomerId = '${request.query.customerId}'`;
+      for await (const run of temporal.workflow.list({ query })) {
+        runs.push(summarize(run));
+        if (runs.length >= request.query.limit) break;
+      }
+      return { runs };
+    },
+  );
+
+  api.get(
+    '/v1/runs/:workflowId',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'One run with its journey state (current step, what it waits for, steps taken)',
+        params: z.object({ workflowId: z.string().min(1) }),
+      },
+    },
+    async (request) => {
+      const handle = temporal.workflow.getHandle(request.params.workflowId);
+      try {
+        const description = await handle.describe();
+        const state = await handle.query(journeyStateQuery).catch(() => undefined);
+        return { ...summarize(description), state };
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) {
+          throw new ApiError(404, 'not_found', `no run '${request.params.workflowId}'`);
+        }
+        throw error;
+      }
+    },
+  );
+};

@@ -1,0 +1,56 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
+import { createEventRouter } from '../routing/route-event';
+import { apiKeyAuth } from './plugins/api-key-auth';
+import { installErrorHandler } from './plugins/error-handler';
+import { catalogRoutes } from './routes/catalog';
+import { eventRoutes } from './routes/events';
+import { profileRoutes } from './routes/profiles';
+import { runRoutes } from './routes/runs';
+import { twilioWebhookRoutes } from './routes/twilio-webhooks';
+import { unsubscribeRoutes } from './routes/unsubscribe';
+import { webMessageRoutes } from './routes/web-messages';
+
+export interface ServerDeps {
+  config: Config;
+  temporal: Client;
+  logger?: boolean | object;
+}
+
+/** The HTTP API, ready to `listen` (or `inject` in tests). MongoDB must be connected (mongoose) by the caller. */
+export async function buildServer({ config, temporal, logger = false }: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger, bodyLimit: 5 * 1024 * 1024 });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Waymark API', version: '1', description: 'Events in, journeys out.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const routeEvent = createEventRouter({ client: temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });
+
+  // Behind an API key: everything an event source, a site backend or an operator calls.
+  await app.register(async (keyed) => {
+    keyed.addHook('onRequest', apiKeyAuth(config.API_KEYS));
+    await keyed.register(eventRoutes, { routeEvent });
+    await keyed.register(profileRoutes);
+    await keyed.register(runRoutes, { temporal });
+    await keyed.register(catalogRoutes, { temporal });
+    await keyed.register(webMessageRoutes, { routeEvent });
+  });
+  // Their own checks: a signed unsubscribe token, Twilio's request signature.
+  await app.register(unsubscribeRoutes, { config, routeEvent });
+  await app.register(twilioWebhookRoutes, { config, routeEvent });
+  app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  return app;
+}

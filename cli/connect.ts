@@ -1,0 +1,20 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Config } from '../config';
+
+/** A Temporal client, or an error that says how to fix the address. */
+export async function connectTemporal(
+  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>,
+): Promise<Client> {
+  try {
+    const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: '5 seconds' });
+    return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  } catch (err) {
+    throw new CliError(
+      `cannot reach Temporal at ${config.TEMPORAL_ADDRESS} (${(err as Error).message}).\n` +
+        'Start the embedded stack with `npm start`, or set TEMPORAL_ADDRESS to your Temporal frontend (host:port).',
+    );
+  }
+}
+
+/** An error whose message already tells the user what to do: printed without a stack trace. */
+export class CliError extends Error {}

@@ -1,0 +1,119 @@
+import { Command } from 'commander';
+import { ScheduleNotFoundError, type Client } from '@temporalio/client';
+import { audienceCatalog, findAudience } from '../activities/audience-definitions';
+import { loadConfig } from '../config';
+import { journeyCatalog } from '../journeys';
+import { WaymarkJourneyVersion, WaymarkOutcome, WaymarkStep } from '../workflows/sdk/search-attributes';
+import { audienceScheduleId } from '../worker/schedules';
+import { CliError, connectTemporal } from './connect';
+import { countOpenRunsByVersion } from './open-runs';
+import { saveJourneyHistory } from './save-history';
+import { formatTable } from './table';
+
+const config = loadConfig();
+let client: Client | undefined;
+const temporal = async () => (client ??= await connectTemporal(config));
+
+const program = new Command()
+  .name('waymark')
+  .description(`Waymark operator CLI (Temporal at ${config.TEMPORAL_ADDRESS}, namespace ${config.TEMPORAL_NAMESPACE})`);
+
+program
+  .command('journeys')
+  .description('every journey version in the catalog and how many runs are open on it')
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    const rows = await countOpenRunsByVersion(await temporal(), journeyCatalog);
+    if (options.json) return console.log(JSON.stringify(rows, null, 2));
+    console.log(
+      formatTable(
+        ['JOURNEY', 'VERSION', 'WORKFLOW TYPE', 'OPEN RUNS', 'NEW ENTRIES'],
+        rows.map((r) => [r.journey, r.version, r.workflowType, r.openRuns, r.newest ? 'yes' : 'no']),
+      ),
+    );
+  });
+
+program
+  .command('runs')
+  .description("a customer's journey runs, newest first")
+  .requiredOption('--customer <id>', 'customer id')
+  .option('--limit <n>', 'at most this many runs', (v) => Number.parseInt(v, 10), 50)
+  .action(async (options: { customer: string; limit: number }) => {
+    const query = `WaymarkCustomerId = '${options.customer.replace(/'/g, "\\'")}'`;
+    const rows: string[][] = [];
+    for await (const run of (await temporal()).workflow.list({ query, pageSize: options.limit })) {
+      const attrs = run.typedSearchAttributes;
+      rows.push([
+        run.workflowId,
+        `${run.type}`,
+        String(attrs.get(WaymarkJourneyVersion) ?? ''),
+        run.status.name,
+        attrs.get(WaymarkStep) ?? '',
+        attrs.get(WaymarkOutcome) ?? '',
+        run.startTime.toISOString(),
+      ]);
+      if (rows.length >= options.limit) break;
+    }
+    if (rows.length === 0) return console.log(`no journey runs for customer ${options.customer}`);
+    console.log(formatTable(['WORKFLOW ID', 'TYPE', 'VERSION', 'STATUS', 'STEP', 'OUTCOME', 'STARTED'], rows));
+  });
+
+const audience = program.command('audience').description('date-based audiences and their daily schedules');
+audience
+  .command('list')
+  .description('the audiences and their schedules')
+  .action(async () => {
+    const rows: string[][] = [];
+    for (const a of audienceCatalog) {
+      const handle = (await temporal()).schedule.getHandle(audienceScheduleId(a.name));
+      const state = await handle.describe().then(
+        (d) => (d.state.paused ? 'paused' : `next ${d.info.nextActionTimes[0]?.toISOString() ?? '-'}`),
+        (err) => (err instanceof ScheduleNotFoundError ? 'no schedule (start the worker)' : String(err)),
+      );
+      rows.push([a.name, a.signal, handle.scheduleId, state]);
+    }
+    console.log(formatTable(['AUDIENCE', 'EMITS', 'SCHEDULE', 'STATE'], rows));
+  });
+audience
+  .command('run <name>')
+  .description("trigger an audience's schedule now (the scan runs on the worker)")
+  .action(async (name: string) => {
+    const definition = (() => {
+      try {
+        return findAudience(name);
+      } catch (err) {
+        throw new CliError((err as Error).message);
+      }
+    })();
+    const handle = (await temporal()).schedule.getHandle(audienceScheduleId(definition.name));
+    try {
+      await handle.trigger();
+    } catch (err) {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+      throw new CliError(
+        `schedule ${handle.scheduleId} does not exist yet: start the worker (\`npm run worker\`, or \`npm start\`), ` +
+          'which creates the audience schedules.',
+      );
+    }
+    console.log(`triggered ${handle.scheduleId}; watch workflow audience-scan/${definition.name} in the Temporal UI`);
+  });
+
+const histories = program.command('histories').description('saved journey histories replayed by npm test');
+histories
+  .command('capture <workflowId...>')
+  .description('save runs from Temporal as test/histories/<journey>/v<N>/*.json')
+  .action(async (workflowIds: string[]) => {
+    for (const workflowId of workflowIds) {
+      const saved = await saveJourneyHistory(await temporal(), workflowId);
+      console.log(`${saved.journey} v${saved.version}: ${saved.events} events -> ${saved.file}`);
+    }
+  });
+
+program
+  .parseAsync()
+  .catch((err: unknown) => {
+    const message = err instanceof CliError ? err.message : err instanceof Error ? (err.stack ?? err.message) : err;
+    console.error(`waymark: ${message}`);
+    process.exitCode = 1;
+  })
+  .finally(() => client?.connection.close());

@@ -1,0 +1,98 @@
+// Evolving a journey while runs are open: abandoned-cart v1 runs started before v2 existed finish on v1, new entries
+// start v2, and an event for an open v1 run (signal-with-start on the same id) keeps it on v1.
+// Time-skipping server; events go through the real router (routing/), eligibility runs against FerretDB.
+import { Profile } from '../../models/profile';
+import { abandonedCartV1, abandonedCartV2 } from '../../journeys';
+import { createEventRouter } from '../../routing/route-event';
+import { cartUpdated, orderCompleted } from '../../signals';
+import {
+  journeyEvent,
+  startJourney,
+  startJourneyTestEnv,
+  uniqueId,
+  type JourneyTestEnv,
+} from '../workflows/journey-test-env';
+
+let t: JourneyTestEnv;
+let route: ReturnType<typeof createEventRouter>;
+
+beforeAll(async () => {
+  t = await startJourneyTestEnv();
+  route = createEventRouter({ client: t.env.client, taskQueue: t.worker.options.taskQueue });
+}, 120_000);
+afterAll(async () => {
+  await t?.teardown();
+});
+
+async function shopper() {
+  const customerId = uniqueId('shopper');
+  await Profile.create({
+    _id: customerId,
+    email: `${customerId}@example.com`,
+    phone: `+1555${Math.floor(Math.random() * 1e7)}`,
+    consent: { email: { status: 'granted' }, sms: { status: 'granted' }, web: { status: 'granted' } },
+  });
+  return customerId;
+}
+
+function cart(cartId: string, total: number) {
+  return {
+    cartId,
+    items: [{ sku: 'sku-1', name: 'Boots', qty: 1, price: total }],
+    total,
+    currency: 'EUR',
+    url: `https://shop.example/cart/${cartId}`,
+  };
+}
+
+test('a v1 run started before v2 finishes on v1; new entries start v2; an event for the open v1 run keeps it on v1', async () => {
+  // Before the change: the router started the newest version then, v1 (what startJourney does with the v1 type).
+  const oldCustomer = await shopper();
+  const oldRun = await startJourney(
+    t.env,
+    abandonedCartV1,
+    journeyEvent(cartUpdated, oldCustomer, cart('cart-old', 40)),
+  );
+  const { runId: oldRunId } = await oldRun.describe();
+
+  // After the change, through the router: a new cart enters v2 ...
+  const newCustomer = await shopper();
+  const entry = await route(journeyEvent(cartUpdated, newCustomer, cart('cart-new', 55)));
+  expect(entry.runs).toEqual([expect.objectContaining({ journey: 'abandoned-cart', action: 'entered' })]);
+  const newRun = t.env.client.workflow.getHandle(entry.runs[0].workflowId);
+  expect((await newRun.describe()).type).toBe(abandonedCartV2.workflowType);
+
+  // ... and the old cart changing again is signal-with-started onto the open v1 run, which stays v1.
+  const update = await route(journeyEvent(cartUpdated, oldCustomer, cart('cart-old', 65)));
+  expect(update.runs[0]).toMatchObject({ workflowId: oldRun.workflowId, action: 'entered' });
+  const oldDescription = await oldRun.describe();
+  expect([oldDescription.type, oldDescription.runId]).toEqual([abandonedCartV1.workflowType, oldRunId]);
+
+  const [oldResult, newResult] = await Promise.all([oldRun.result(), newRun.result()]);
+  expect(oldResult.outcome).toBe('completed');
+  expect(newResult.outcome).toBe('completed');
+  // v1's path: email then SMS. v2's path: email, the in-app nudge, then SMS.
+  expect(t.delivery.of(oldRun.workflowId).map((d) => [d.stepId, d.journeyVersion])).toEqual([
+    ['email:cart-reminder', 1],
+    ['sms:cart-last-call', 1],
+  ]);
+  expect(t.delivery.of(newRun.workflowId).map((d) => [d.stepId, d.journeyVersion])).toEqual([
+    ['email:cart-reminder', 2],
+    ['web:cart-web-nudge', 2],
+    ['sms:cart-last-call', 2],
+  ]);
+  expect(t.delivery.of(oldRun.workflowId)[1].data).toMatchObject({ cart: { total: 65 } });
+});
+
+test('an order during v2 after the in-app nudge converts it without the SMS', async () => {
+  const customerId = await shopper();
+  const entry = await route(journeyEvent(cartUpdated, customerId, cart('cart-conv', 20)));
+  const run = t.env.client.workflow.getHandle(entry.runs[0].workflowId);
+  for (;;) {
+    if (t.delivery.of(run.workflowId).some((d) => d.channel === 'web')) break;
+    await t.env.sleep('1 hour');
+  }
+  await route(journeyEvent(orderCompleted, customerId, { orderId: uniqueId('order'), cartId: 'cart-conv', total: 20 }));
+  expect(await run.result()).toMatchObject({ outcome: 'converted' });
+  expect(t.delivery.of(run.workflowId).map((d) => d.channel)).toEqual(['email', 'web']);
+});

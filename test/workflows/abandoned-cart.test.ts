@@ -1,0 +1,200 @@
+// Every path of abandoned-cart v1 on the time-skipping test server. Eligibility and profiles are the real activities
+// against FerretDB; `deliver` is the recording implementation of the send-path contract (journey-test-env.ts) — the
+// send path itself is tested with the real SMTP and Twilio servers in test/delivery.
+import { Profile } from '../../models/profile';
+import { abandonedCartV1 } from '../../journeys';
+import { cartUpdated, orderCompleted } from '../../signals';
+import { journeyStateQuery } from '../../workflows/sdk/queries';
+import { WaymarkJourney, WaymarkOutcome, WaymarkStep } from '../../workflows/sdk/search-attributes';
+import { journeyEvent, sendEvent, startJourney, startJourneyTestEnv, uniqueId, type JourneyTestEnv } from './journey-test-env';
+
+const HOUR = 3_600_000;
+let t: JourneyTestEnv;
+
+beforeAll(async () => {
+  t = await startJourneyTestEnv();
+}, 120_000);
+afterAll(async () => {
+  await t?.teardown();
+});
+afterEach(() => t.delivery.reset());
+
+async function customer(consent: 'granted' | 'revoked' = 'granted', withEmail = true): Promise<string> {
+  const id = uniqueId('shopper');
+  await Profile.create({
+    _id: id,
+    ...(withEmail ? { email: `${id}@example.com` } : {}),
+    phone: `+1555${Math.floor(Math.random() * 1e7)}`,
+    consent: { email: { status: consent }, sms: { status: 'granted' } },
+  });
+  return id;
+}
+
+function cart(cartId: string, qty = 1) {
+  return {
+    cartId,
+    items: [{ sku: 'tent-2p', name: 'Two-person tent', qty, price: 149 }],
+    total: 149 * qty,
+    currency: 'EUR',
+    url: `https://shop.example.com/cart/${cartId}`,
+  };
+}
+
+test('an idle cart gets the reminder email after an hour, the SMS a day later, and completes', async () => {
+  const customerId = await customer();
+  const cartId = uniqueId('cart');
+  const handle = await startJourney(t.env, abandonedCartV1, journeyEvent(cartUpdated, customerId, cart(cartId)));
+  const startedAt = (await handle.describe()).startTime.getTime();
+
+  const result = await handle.result();
+
+  expect(result.outcome).toBe('completed');
+  const sends = t.delivery.of(handle.workflowId);
+  expect(sends.map((s) => [s.stepId, s.channel, s.template, s.topic])).toEqual([
+    ['email:cart-reminder', 'email', 'cart-reminder', 'offers'],
+    ['sms:cart-last-call', 'sms', 'cart-last-call', 'offers'],
+  ]);
+  expect(sends[0]).toMatchObject({ customerId, journey: 'abandoned-cart', journeyVersion: 1, onCap: 'skip' });
+  expect(sends[0].data).toEqual({ cart: cart(cartId) });
+  expect(Date.parse(sends[0].at) - startedAt).toBeGreaterThanOrEqual(HOUR);
+  expect(Date.parse(sends[1].at) - Date.parse(sends[0].at)).toBeGreaterThanOrEqual(24 * HOUR);
+  expect(result.steps).toEqual(
+    expect.arrayContaining(['cart-idle', 'reminder', 'email:cart-reminder', 'last-call', 'sms:cart-last-call']),
+  );
+  const described = await handle.describe();
+  expect(described.typedSearchAttributes.get(WaymarkOutcome)).toBe('completed');
+  expect(described.typedSearchAttributes.get(WaymarkJourney)).toBe('abandoned-cart');
+});
+
+test('a cart updated again restarts the idle hour, and the reminder shows the latest cart', async () => {
+  const customerId = await customer();
+  const cartId = uniqueId('cart');
+  const handle = await startJourney(t.env, abandonedCartV1, journeyEvent(cartUpdated, customerId, cart(cartId)));
+  const startedAt = (await handle.describe()).startTime.getTime();
+
+  await t.env.sleep('40 minutes');
+  expect(t.delivery.of(handle.workflowId)).toHaveLength(0);
+  await sendEvent(handle, journeyEvent(cartUpdated, customerId, cart(cartId, 3)));
+  await t.env.sleep('40 minutes');
+  expect(t.delivery.of(handle.workflowId)).toHaveLength(0); // 80 min after the start, only 40 after the update
+
+  await sendEvent(handle, journeyEvent(orderCompleted, customerId, { orderId: 'o-1', cartId, total: 447 }));
+  const result = await handle.result();
+  expect(result.outcome).toBe('converted');
+
+  const other = await customer();
+  const otherCart = uniqueId('cart');
+  const second = await startJourney(t.env, abandonedCartV1, journeyEvent(cartUpdated, other, cart(otherCart)));
+  const secondStart = (await second.describe()).startTime.getTime();
+  await t.env.sleep('30 minutes');
+  await sendEvent(second, journeyEvent(cartUpdated, other, cart(otherCart, 3)));
+  await t.env.sleep('75 minutes');
+  const [reminder] = t.delivery.of(second.workflowId);
+  expect(reminder.template).toBe('cart-reminder');
+  expect(reminder.data).toEqual({ cart: cart(otherCart, 3) });
+  expect(Date.parse(reminder.at) - secondStart).toBeGreaterThanOrEqual(90 * 60_000);
+  expect(Date.parse(reminder.at) - secondStart).toBeLessThan(2 * HOUR);
+  await second.terminate('test done');
+  expect(startedAt).toBeLessThan(secondStart);
+});
+
+test('a redelivered event (same id) does not restart the idle hour', async () => {
+  const customerId = await customer();
+  const cartId = uniqueId('cart');
+  const first = journeyEvent(cartUpdated, customerId, cart(cartId));
+  const handle = await startJourney(t.env, abandonedCartV1, first);
+  const startedAt = (await handle.describe()).startTime.getTime();
+  await t.env.sleep('40 minutes');
+  await sendEvent(handle, { ...first });
+  await t.env.sleep('30 minutes');
+
+  const [reminder] = t.delivery.of(handle.workflowId);
+  expect(reminder?.template).toBe('cart-reminder');
+  expect(Date.parse(reminder.at) - startedAt).toBeLessThan(70 * 60_000);
+  await handle.terminate('test done');
+});
+
+test('an order for the cart during the wait ends the run as converted, without the SMS', async () => {
+  const customerId = await customer();
+  const cartId = uniqueId('cart');
+  const handle = await startJourney(t.env, abandonedCartV1, journeyEvent(cartUpdated, customerId, cart(cartId)));
+  await t.env.sleep('3 hours');
+
+  const state = await handle.query(journeyStateQuery);
+  expect(state).toMatchObject({ step: 'wait-for-order', journey: 'abandoned-cart', version: 1, customerId, key: cartId });
+  expect(state.waitingFor).toMatch(/sleep/);
+  expect(Date.parse(state.wakesAt!)).toBeGreaterThan(await t.env.currentTimeMs());
+  expect((await handle.describe()).typedSearchAttributes.get(WaymarkStep)).toBe('wait-for-order');
+
+  // An order for another cart of the same customer is not this run's goal.
+  await sendEvent(handle, journeyEvent(orderCompleted, customerId, { orderId: 'o-0', cartId: 'other', total: 1 }));
+  await sendEvent(handle, journeyEvent(orderCompleted, customerId, { orderId: 'o-1', cartId, total: 149 }));
+  const result = await handle.result();
+
+  expect(result).toMatchObject({ outcome: 'converted', reason: 'goal: order.completed' });
+  expect(t.delivery.of(handle.workflowId).map((s) => s.template)).toEqual(['cart-reminder']);
+  expect((await handle.describe()).typedSearchAttributes.get(WaymarkOutcome)).toBe('converted');
+});
+
+test('an order during the idle wait converts before any message', async () => {
+  const customerId = await customer();
+  const cartId = uniqueId('cart');
+  const handle = await startJourney(t.env, abandonedCartV1, journeyEvent(cartUpdated, customerId, cart(cartId)));
+  await t.env.sleep('10 minutes');
+  await sendEvent(handle, journeyEvent(orderCompleted, customerId, { orderId: 'o-2', cartId, total: 149 }));
+
+  expect((await handle.result()).outcome).toBe('converted');
+  expect(t.delivery.of(handle.workflowId)).toHaveLength(0);
+});
+
+test('a customer who revoked email consent is ineligible, named by the failing condition', async () => {
+  const customerId = await customer('revoked');
+  const handle = await startJourney(t.env, abandonedCartV1, journeyEvent(cartUpdated, customerId, cart('c-x')));
+
+  const result = await handle.result();
+
+  expect(result).toMatchObject({ outcome: 'ineligible', reason: 'not eligible: consent.email.status' });
+  expect(t.delivery.of(handle.workflowId)).toHaveLength(0);
+});
+
+test('a customer without a profile is ineligible: profile', async () => {
+  const handle = await startJourney(t.env, abandonedCartV1, journeyEvent(cartUpdated, uniqueId('ghost'), cart('c-y')));
+  expect(await handle.result()).toMatchObject({ outcome: 'ineligible', reason: 'not eligible: profile' });
+});
+
+test('an emptied cart exits without a message', async () => {
+  const customerId = await customer();
+  const cartId = uniqueId('cart');
+  const handle = await startJourney(t.env, abandonedCartV1, journeyEvent(cartUpdated, customerId, cart(cartId)));
+  await sendEvent(handle, journeyEvent(cartUpdated, customerId, { ...cart(cartId), items: [], total: 0 }));
+
+  expect(await handle.result()).toMatchObject({ outcome: 'exited', reason: 'cart emptied' });
+  expect(t.delivery.of(handle.workflowId)).toHaveLength(0);
+});
+
+test('a send deferred by quiet hours sleeps durably and is asked again under the same step id', async () => {
+  const customerId = await customer();
+  const cartId = uniqueId('cart');
+  t.delivery.respondWith((request, attempt) =>
+    request.channel === 'email' && attempt === 1
+      ? { status: 'deferred', reason: 'quiet hours', until: new Date(Date.parse(request.at) + 9 * HOUR).toISOString() }
+      : { status: 'sent' },
+  );
+  const handle = await startJourney(t.env, abandonedCartV1, journeyEvent(cartUpdated, customerId, cart(cartId)));
+  await t.env.sleep('2 hours');
+  const state = await handle.query(journeyStateQuery);
+  expect(state.waitingFor).toMatch(/^quiet hours: email:cart-reminder until /);
+
+  await sendEvent(handle, journeyEvent(orderCompleted, customerId, { orderId: 'o-3', cartId, total: 149 }));
+  expect((await handle.result()).outcome).toBe('converted');
+  const emails = t.delivery.of(handle.workflowId);
+  expect(emails).toHaveLength(1); // converted during the deferral: the held email is never asked again
+
+  const other = await customer();
+  const second = await startJourney(t.env, abandonedCartV1, journeyEvent(cartUpdated, other, cart(uniqueId('cart'))));
+  await t.env.sleep('12 hours');
+  const [deferred, sent] = t.delivery.of(second.workflowId);
+  expect(sent.stepId).toBe(deferred.stepId);
+  expect(Date.parse(sent.at) - Date.parse(deferred.at)).toBeGreaterThanOrEqual(9 * HOUR);
+  await second.terminate('test done');
+});

@@ -1,0 +1,148 @@
+// Every path of renewal-window v1 on the time-skipping test server. Eligibility is the real activity against FerretDB;
+// `deliver` is the recording implementation of the send-path contract (journey-test-env.ts) — the send path itself
+// is tested with the real servers in test/delivery.
+import { Profile } from '../../models/profile';
+import { renewalWindowV1 } from '../../journeys';
+import { REMINDER_DAYS_BEFORE } from '../../journeys/renewal-window/v1';
+import { policyChanged, policyRenewalDue, policyRenewed } from '../../signals';
+import { journeyStateQuery } from '../../workflows/sdk/queries';
+import { journeyEvent, sendEvent, startJourney, startJourneyTestEnv, uniqueId, type JourneyTestEnv } from './journey-test-env';
+
+const DAY = 86_400_000;
+let t: JourneyTestEnv;
+
+beforeAll(async () => {
+  t = await startJourneyTestEnv();
+}, 120_000);
+afterAll(async () => {
+  await t?.teardown();
+});
+
+/** A policyholder whose policy renews `inDays` after the test server's current time. */
+async function policyholder(inDays: number, status: 'active' | 'lapsed' = 'active', otherActivePolicy = true) {
+  const customerId = uniqueId('holder');
+  const policyId = uniqueId('pol');
+  const renewalDate = new Date((await t.env.currentTimeMs()) + inDays * DAY).toISOString();
+  await Profile.create({
+    _id: customerId,
+    email: `${customerId}@example.com`,
+    policies: [
+      ...(otherActivePolicy ? [{ policyId: uniqueId('other'), product: 'home', status: 'active' }] : []),
+      { policyId, product: 'car', status, renewalDate },
+    ],
+  });
+  return { customerId, policyId, renewalDate };
+}
+
+test('offer by email and web banner, SMS a week before the date, lost when the date passes unrenewed', async () => {
+  const { customerId, policyId, renewalDate } = await policyholder(30);
+  const handle = await startJourney(
+    t.env,
+    renewalWindowV1,
+    journeyEvent(policyRenewalDue, customerId, { policyId, renewalDate }),
+  );
+
+  const result = await handle.result();
+
+  expect(result).toMatchObject({ outcome: 'lost', reason: 'renewal date passed without renewal' });
+  const sends = t.delivery.of(handle.workflowId);
+  expect(sends.map((s) => [s.stepId, s.topic])).toEqual([
+    ['email:renewal-offer', 'renewals'],
+    ['web:renewal-banner', 'renewals'],
+    ['sms:renewal-reminder', 'renewals'],
+  ]);
+  expect(sends[0].data).toEqual({ policyId, renewalDate: renewalDate.slice(0, 10) });
+  const reminderDue = Date.parse(renewalDate) - REMINDER_DAYS_BEFORE * DAY;
+  expect(Date.parse(sends[2].at)).toBeGreaterThanOrEqual(reminderDue);
+  expect(Date.parse(sends[2].at)).toBeLessThan(reminderDue + DAY);
+});
+
+test('renewing during the wait ends the run as converted, without the SMS', async () => {
+  const { customerId, policyId, renewalDate } = await policyholder(30);
+  const handle = await startJourney(
+    t.env,
+    renewalWindowV1,
+    journeyEvent(policyRenewalDue, customerId, { policyId, renewalDate }),
+  );
+  await t.env.sleep('5 days');
+  expect(await handle.query(journeyStateQuery)).toMatchObject({ step: 'wait-for-reminder' });
+
+  await sendEvent(handle, journeyEvent(policyRenewed, customerId, { policyId, renewalDate: '2030-01-01' }));
+
+  expect(await handle.result()).toMatchObject({ outcome: 'converted', reason: 'goal: policy.renewed' });
+  expect(t.delivery.of(handle.workflowId).map((s) => s.channel)).toEqual(['email', 'web']);
+});
+
+test('a lapsed policy ends the run as lost from any step; an active change does not', async () => {
+  const { customerId, policyId, renewalDate } = await policyholder(30);
+  const handle = await startJourney(
+    t.env,
+    renewalWindowV1,
+    journeyEvent(policyRenewalDue, customerId, { policyId, renewalDate }),
+  );
+  await t.env.sleep('1 day');
+  await sendEvent(handle, journeyEvent(policyChanged, customerId, { policyId, status: 'active' }));
+  await t.env.sleep('1 day');
+  expect(await handle.query(journeyStateQuery)).toMatchObject({ step: 'wait-for-reminder' });
+
+  await sendEvent(handle, journeyEvent(policyChanged, customerId, { policyId, status: 'lapsed' }));
+
+  expect(await handle.result()).toMatchObject({ outcome: 'lost', reason: 'policy lapsed' });
+  expect(t.delivery.of(handle.workflowId).map((s) => s.channel)).toEqual(['email', 'web']);
+});
+
+test('a moved renewal date re-aims the reminder timer', async () => {
+  const { customerId, policyId, renewalDate } = await policyholder(30);
+  const handle = await startJourney(
+    t.env,
+    renewalWindowV1,
+    journeyEvent(policyRenewalDue, customerId, { policyId, renewalDate }),
+  );
+  await t.env.sleep('2 days');
+  const movedTo = new Date(Date.parse(renewalDate) + 20 * DAY).toISOString();
+  await sendEvent(handle, journeyEvent(policyChanged, customerId, { policyId, status: 'active', renewalDate: movedTo }));
+  await t.env.sleep('1 hour');
+  const state = await handle.query(journeyStateQuery);
+  expect(Date.parse(state.wakesAt!)).toBe(Date.parse(movedTo) - REMINDER_DAYS_BEFORE * DAY);
+
+  await t.env.sleep('30 days'); // past the original reminder date, before the moved one
+  expect(t.delivery.of(handle.workflowId).map((s) => s.channel)).toEqual(['email', 'web']);
+
+  const result = await handle.result();
+  expect(result.outcome).toBe('lost');
+  const reminder = t.delivery.of(handle.workflowId)[2];
+  expect(reminder.data).toEqual({ policyId, renewalDate: movedTo.slice(0, 10) });
+  expect(Date.parse(reminder.at)).toBeGreaterThanOrEqual(Date.parse(movedTo) - REMINDER_DAYS_BEFORE * DAY);
+});
+
+test('a customer whose only policy is not active is ineligible, named by the failing condition', async () => {
+  const { customerId, policyId, renewalDate } = await policyholder(30, 'lapsed', false);
+  const handle = await startJourney(
+    t.env,
+    renewalWindowV1,
+    journeyEvent(policyRenewalDue, customerId, { policyId, renewalDate }),
+  );
+  expect(await handle.result()).toMatchObject({ outcome: 'ineligible', reason: 'not eligible: policies.status' });
+  expect(t.delivery.of(handle.workflowId)).toHaveLength(0);
+});
+
+test('a policy that is not on the profile is ineligible', async () => {
+  const { customerId, renewalDate } = await policyholder(30);
+  const handle = await startJourney(
+    t.env,
+    renewalWindowV1,
+    journeyEvent(policyRenewalDue, customerId, { policyId: 'unknown-policy', renewalDate }),
+  );
+  expect(await handle.result()).toMatchObject({ outcome: 'ineligible', reason: 'not eligible: policies.policyId' });
+});
+
+test('a lapsed policy beside an active one passes the filter but the run checks that policy and ends as lost', async () => {
+  const { customerId, policyId, renewalDate } = await policyholder(30, 'lapsed');
+  const handle = await startJourney(
+    t.env,
+    renewalWindowV1,
+    journeyEvent(policyRenewalDue, customerId, { policyId, renewalDate }),
+  );
+  expect(await handle.result()).toMatchObject({ outcome: 'lost', reason: 'policy lapsed' });
+  expect(t.delivery.of(handle.workflowId)).toHaveLength(0);
+});
