@@ -1,12 +1,20 @@
 // Every path of abandoned-cart v1 on the time-skipping test server. Eligibility and profiles are the real activities
 // against FerretDB; `deliver` is the recording implementation of the send-path contract (journey-test-env.ts) — the
 // send path itself is tested with the real SMTP and Twilio servers in test/delivery.
+import { ApplicationFailure } from '@temporalio/common';
 import { Profile } from '../../models/profile';
-import { abandonedCartV1 } from '../../journeys';
+import { abandonedCartV1, abandonedCartV2 } from '../../journeys';
 import { cartUpdated, orderCompleted } from '../../signals';
 import { journeyStateQuery } from '../../workflows/sdk/queries';
 import { WaymarkJourney, WaymarkOutcome, WaymarkStep } from '../../workflows/sdk/search-attributes';
-import { journeyEvent, sendEvent, startJourney, startJourneyTestEnv, uniqueId, type JourneyTestEnv } from './journey-test-env';
+import {
+  journeyEvent,
+  sendEvent,
+  startJourney,
+  startJourneyTestEnv,
+  uniqueId,
+  type JourneyTestEnv,
+} from './journey-test-env';
 
 const HOUR = 3_600_000;
 let t: JourneyTestEnv;
@@ -121,7 +129,13 @@ test('an order for the cart during the wait ends the run as converted, without t
   await t.env.sleep('3 hours');
 
   const state = await handle.query(journeyStateQuery);
-  expect(state).toMatchObject({ step: 'wait-for-order', journey: 'abandoned-cart', version: 1, customerId, key: cartId });
+  expect(state).toMatchObject({
+    step: 'wait-for-order',
+    journey: 'abandoned-cart',
+    version: 1,
+    customerId,
+    key: cartId,
+  });
   expect(state.waitingFor).toMatch(/sleep/);
   expect(Date.parse(state.wakesAt!)).toBeGreaterThan(await t.env.currentTimeMs());
   expect((await handle.describe()).typedSearchAttributes.get(WaymarkStep)).toBe('wait-for-order');
@@ -197,4 +211,89 @@ test('a send deferred by quiet hours sleeps durably and is asked again under the
   expect(sent.stepId).toBe(deferred.stepId);
   expect(Date.parse(sent.at) - Date.parse(deferred.at)).toBeGreaterThanOrEqual(9 * HOUR);
   await second.terminate('test done');
+});
+
+test('timers and activities carry summaries that say what the run waits for and does', async () => {
+  const customerId = await customer();
+  const cartId = uniqueId('cart');
+  const handle = await startJourney(t.env, abandonedCartV1, journeyEvent(cartUpdated, customerId, cart(cartId)));
+  await t.env.sleep('2 hours');
+  await sendEvent(handle, journeyEvent(orderCompleted, customerId, { orderId: 'o-4', cartId, total: 149 }));
+  await handle.result();
+
+  const history = await handle.fetchHistory();
+  const converter = t.env.client.options.loadedDataConverter.payloadConverter;
+  const summaries = (history.events ?? [])
+    .map((e) => e.userMetadata?.summary)
+    .filter((s) => s)
+    .map((s) => converter.fromPayload<string>(s!));
+  expect(summaries).toEqual(
+    expect.arrayContaining([
+      'eligibility: email, consent.email.status',
+      'quiet for 1 hour: restarts on cart.updated',
+      "send email 'cart-reminder'",
+      'sleep 1 day',
+    ]),
+  );
+});
+
+test('a permanent provider failure is recorded as failed and the journey goes on', async () => {
+  const customerId = await customer();
+  t.delivery.respondWith((request) => {
+    if (request.channel === 'email') throw ApplicationFailure.nonRetryable('550 mailbox unavailable', 'PermanentSmtp');
+    return { status: 'sent' };
+  });
+  const handle = await startJourney(t.env, abandonedCartV1, journeyEvent(cartUpdated, customerId, cart(uniqueId('c'))));
+
+  expect((await handle.result()).outcome).toBe('completed');
+  expect(t.delivery.of(handle.workflowId).map((s) => s.channel)).toEqual(['email', 'sms']);
+  const { steps } = await handle.query(journeyStateQuery);
+  expect(steps.find((s) => s.step === 'email:cart-reminder')?.detail).toBe('failed: 550 mailbox unavailable');
+});
+
+test('an order while a send is still being retried ends the run at once as converted', async () => {
+  const customerId = await customer();
+  const cartId = uniqueId('cart');
+  t.delivery.respondWith(() => {
+    throw new Error('SMTP connection refused');
+  });
+  const handle = await startJourney(t.env, abandonedCartV1, journeyEvent(cartUpdated, customerId, cart(cartId)));
+  await t.env.sleep('90 minutes');
+  expect((await handle.query(journeyStateQuery)).waitingFor).toBe('delivery of email:cart-reminder');
+
+  await sendEvent(handle, journeyEvent(orderCompleted, customerId, { orderId: 'o-6', cartId, total: 149 }));
+
+  expect((await handle.result()).outcome).toBe('converted');
+});
+
+describe('v2', () => {
+  test('email, then the in-app nudge four hours later, then the SMS a day after the email; completes', async () => {
+    const customerId = await customer();
+    const cartId = uniqueId('cart');
+    const handle = await startJourney(t.env, abandonedCartV2, journeyEvent(cartUpdated, customerId, cart(cartId)));
+
+    expect((await handle.result()).outcome).toBe('completed');
+    const sends = t.delivery.of(handle.workflowId);
+    expect(sends.map((s) => s.stepId)).toEqual(['email:cart-reminder', 'web:cart-web-nudge', 'sms:cart-last-call']);
+    expect(sends.every((s) => s.journeyVersion === 2)).toBe(true);
+    expect(Date.parse(sends[1].at) - Date.parse(sends[0].at)).toBeGreaterThanOrEqual(4 * HOUR);
+    expect(Date.parse(sends[2].at) - Date.parse(sends[0].at)).toBeGreaterThanOrEqual(24 * HOUR);
+  });
+
+  test('an order after the nudge converts without the SMS', async () => {
+    const customerId = await customer();
+    const cartId = uniqueId('cart');
+    const handle = await startJourney(t.env, abandonedCartV2, journeyEvent(cartUpdated, customerId, cart(cartId)));
+    await t.env.sleep('6 hours');
+    await sendEvent(handle, journeyEvent(orderCompleted, customerId, { orderId: 'o-5', cartId, total: 149 }));
+
+    expect((await handle.result()).outcome).toBe('converted');
+    expect(t.delivery.of(handle.workflowId).map((s) => s.channel)).toEqual(['email', 'web']);
+  });
+
+  test('a customer without an email address is ineligible: email', async () => {
+    const customerId = await customer('granted', false);
+    const handle = await startJourney(t.env, abandonedCartV2, journeyEvent(cartUpdated, customerId, cart('c-z')));
+    expect(await handle.result()).toMatchObject({ outcome: 'ineligible', reason: 'not eligible: email' });
+  });
 });

@@ -7,7 +7,14 @@ import { OFFER_DAYS_AFTER_BIRTHDAY, REMINDER_DAYS_BEFORE } from '../../journeys/
 import { dependentCovered, dependentRemoved, dependentTurning26 } from '../../signals';
 import { journeyStateQuery } from '../../workflows/sdk/queries';
 import { assignArm } from '../../workflows/sdk/split';
-import { journeyEvent, sendEvent, startJourney, startJourneyTestEnv, uniqueId, type JourneyTestEnv } from './journey-test-env';
+import {
+  journeyEvent,
+  sendEvent,
+  startJourney,
+  startJourneyTestEnv,
+  uniqueId,
+  type JourneyTestEnv,
+} from './journey-test-env';
 
 const DAY = 86_400_000;
 let t: JourneyTestEnv;
@@ -40,11 +47,25 @@ async function family(inDays: number, options: { covered?: boolean; ownProfile?:
       ...(options.sibling === false
         ? []
         : [{ dependentId: uniqueId('sibling'), birthDate: '2015-05-01', policyId, covered: false }]),
-      { dependentId, firstName: 'Leo', birthDate, policyId, covered: options.covered ?? false, customerId: dependentCustomerId },
+      {
+        dependentId,
+        firstName: 'Leo',
+        birthDate,
+        policyId,
+        covered: options.covered ?? false,
+        customerId: dependentCustomerId,
+      },
     ],
   });
   const data = { policyId, dependentId, birthDate, turns26On, ...(dependentCustomerId ? { dependentCustomerId } : {}) };
-  return { customerId, dependentId, policyId, turns26On, dependentCustomerId, event: journeyEvent(dependentTurning26, customerId, data) };
+  return {
+    customerId,
+    dependentId,
+    policyId,
+    turns26On,
+    dependentCustomerId,
+    event: journeyEvent(dependentTurning26, customerId, data),
+  };
 }
 
 test('offer to the policyholder and the dependent, SMS reminder before the birthday, completed when the offer ends', async () => {
@@ -84,7 +105,10 @@ test('the dependent getting covered ends the run as converted', async () => {
   const f = await family(30);
   const handle = await startJourney(t.env, dependentTurning26V1, f.event);
   await t.env.sleep('3 days');
-  await sendEvent(handle, journeyEvent(dependentCovered, f.customerId, { dependentId: f.dependentId, policyId: 'own-1' }));
+  await sendEvent(
+    handle,
+    journeyEvent(dependentCovered, f.customerId, { dependentId: f.dependentId, policyId: 'own-1' }),
+  );
 
   expect(await handle.result()).toMatchObject({ outcome: 'converted', reason: 'goal: dependent.covered' });
   expect(t.delivery.of(handle.workflowId).map((s) => s.template)).toEqual(['dependent-offer']);
@@ -115,7 +139,10 @@ test('a dependent not on the profile is ineligible', async () => {
     ...f.event,
     data: { ...f.event.data, dependentId: 'unknown-dependent' },
   });
-  expect(await handle.result()).toMatchObject({ outcome: 'ineligible', reason: 'not eligible: dependents.dependentId' });
+  expect(await handle.result()).toMatchObject({
+    outcome: 'ineligible',
+    reason: 'not eligible: dependents.dependentId',
+  });
 });
 
 test('a covered dependent beside an uncovered sibling passes the filter; the run checks that dependent and exits', async () => {

@@ -6,7 +6,14 @@ import { renewalWindowV1 } from '../../journeys';
 import { REMINDER_DAYS_BEFORE } from '../../journeys/renewal-window/v1';
 import { policyChanged, policyRenewalDue, policyRenewed } from '../../signals';
 import { journeyStateQuery } from '../../workflows/sdk/queries';
-import { journeyEvent, sendEvent, startJourney, startJourneyTestEnv, uniqueId, type JourneyTestEnv } from './journey-test-env';
+import {
+  journeyEvent,
+  sendEvent,
+  startJourney,
+  startJourneyTestEnv,
+  uniqueId,
+  type JourneyTestEnv,
+} from './journey-test-env';
 
 const DAY = 86_400_000;
 let t: JourneyTestEnv;
@@ -100,7 +107,10 @@ test('a moved renewal date re-aims the reminder timer', async () => {
   );
   await t.env.sleep('2 days');
   const movedTo = new Date(Date.parse(renewalDate) + 20 * DAY).toISOString();
-  await sendEvent(handle, journeyEvent(policyChanged, customerId, { policyId, status: 'active', renewalDate: movedTo }));
+  await sendEvent(
+    handle,
+    journeyEvent(policyChanged, customerId, { policyId, status: 'active', renewalDate: movedTo }),
+  );
   await t.env.sleep('1 hour');
   const state = await handle.query(journeyStateQuery);
   expect(Date.parse(state.wakesAt!)).toBe(Date.parse(movedTo) - REMINDER_DAYS_BEFORE * DAY);

@@ -36,7 +36,12 @@ export class JourneyRun {
    * Waits until `ready()` holds, the run is ending, or `timeoutMs` passes (a durable timer with `summary`).
    * Returns whether `ready()` held; throws the run's ending (goal, exit) instead of returning.
    */
-  async wait(ready: () => boolean, timeoutMs: number | undefined, waitingFor: string, summary: string): Promise<boolean> {
+  async wait(
+    ready: () => boolean,
+    timeoutMs: number | undefined,
+    waitingFor: string,
+    summary: string,
+  ): Promise<boolean> {
     this.throwIfEnding();
     if (ready()) return true;
     if (timeoutMs !== undefined && timeoutMs <= 0) return false;

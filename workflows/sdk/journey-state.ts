@@ -1,7 +1,13 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { JourneyState, Outcome } from './journey-types';
-import { WaymarkCustomerId, WaymarkJourney, WaymarkJourneyVersion, WaymarkOutcome, WaymarkStep } from './search-attributes';
+import {
+  WaymarkCustomerId,
+  WaymarkJourney,
+  WaymarkJourneyVersion,
+  WaymarkOutcome,
+  WaymarkStep,
+} from './search-attributes';
 
 /** The run's visible state: the `state` query answer and the WaymarkStep / WaymarkOutcome search attributes. */
 export class JourneyStateTracker {

@@ -1,0 +1,68 @@
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../config';
+import { buildServer } from '../api/server';
+import { createWaymarkWorker } from '../worker/create-worker';
+import { ensureAudienceSchedules } from '../worker/schedules';
+import { startStack } from './stack';
+import { ProvisionError } from './provision/provision-error';
+import { portFrom } from './free-port';
+
+const log = (line: string) => console.log(`waymark: ${line}`);
+
+/** `npm start`: the whole stack on localhost, data under .waymark/ so waiting runs survive a restart. */
+async function main() {
+  const dataDir = path.resolve(__dirname, '..', '.waymark');
+  log('starting the embedded stack (the first run builds the servers, which takes minutes)…');
+  const stack = await startStack({ dataDir, ports: 'preferred', ui: true, log });
+  for (const [name, value] of Object.entries(stack.env)) if (value && !process.env[name]) process.env[name] = value;
+  const config = loadConfig();
+  const apiPort = await portFrom(config.API_PORT);
+  if (apiPort !== config.API_PORT) log(`port ${config.API_PORT} is taken: the API listens on ${apiPort}`);
+
+  await mongoose.connect(config.MONGODB_URI);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  await ensureAudienceSchedules(temporal, config);
+  const { worker, close: closeWorker } = await createWaymarkWorker(config);
+  const workerRun = worker.run();
+  const api = await buildServer({ config, temporal, logger: { level: 'warn' } });
+  await api.listen({ host: config.API_HOST, port: apiPort });
+
+  const apiUrl = `http://${config.API_HOST}:${apiPort}`;
+  console.log(`
+  Waymark is running.
+    API            ${apiUrl}   (API key: ${config.API_KEYS.split(',')[0]})
+    API docs       ${apiUrl}/docs
+    Temporal UI    ${stack.env.TEMPORAL_UI_URL ?? '(external Temporal: ' + config.TEMPORAL_ADDRESS + ')'}
+    Dev inbox      ${stack.env.SMTP_SINK_URL ?? '(external SMTP: ' + config.SMTP_URL + ')'}
+    Twilio sink    ${stack.env.TWILIO_API_URL ?? '(real Twilio)'}/_sink/messages
+    MongoDB        ${config.MONGODB_URI}
+  Ctrl-C stops everything.
+`);
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping…');
+    await api.close();
+    if (worker.getState() === 'RUNNING') worker.shutdown(); // the SDK also reacts to SIGINT by itself
+    await workerRun.catch(() => undefined);
+    await closeWorker();
+    await connection.close();
+    await mongoose.disconnect();
+    await stack.stop();
+    log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error) => {
+  if (error instanceof ProvisionError) console.error(`\nwaymark: ${error.message}\n`);
+  else console.error(`waymark: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+});
