@@ -68,7 +68,9 @@ test('a v1 run started before v2 finishes on v1; new entries start v2; an event 
   const oldDescription = await oldRun.describe();
   expect([oldDescription.type, oldDescription.runId]).toEqual([abandonedCartV1.workflowType, oldRunId]);
 
-  const [oldResult, newResult] = await Promise.all([oldRun.result(), newRun.result()]);
+  // One result at a time: concurrent waits confuse the test server's time-skipping lock.
+  const oldResult = await oldRun.result();
+  const newResult = await newRun.result();
   expect(oldResult.outcome).toBe('completed');
   expect(newResult.outcome).toBe('completed');
   // v1's path: email then SMS. v2's path: email, the in-app nudge, then SMS.
@@ -86,14 +88,11 @@ test('a v1 run started before v2 finishes on v1; new entries start v2; an event 
 
 test('an order during v2 after the in-app nudge converts it without the SMS', async () => {
   const customerId = await shopper();
-  console.log('shopper');
   const entry = await route(journeyEvent(cartUpdated, customerId, cart('cart-conv', 20)));
-  console.log('routed', JSON.stringify(entry));
   const run = t.env.client.workflow.getHandle(entry.runs[0].workflowId);
   for (;;) {
     if (t.delivery.of(run.workflowId).some((d) => d.channel === 'web')) break;
     await t.env.sleep('1 hour');
-    console.log(new Date(await t.env.currentTimeMs()).toISOString(), JSON.stringify(await run.query('state')).slice(0, 300));
   }
   await route(journeyEvent(orderCompleted, customerId, { orderId: uniqueId('order'), cartId: 'cart-conv', total: 20 }));
   expect(await run.result()).toMatchObject({ outcome: 'converted' });

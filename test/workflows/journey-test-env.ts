@@ -27,7 +27,9 @@ function testServerLauncher(): string {
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap | { codePath: string }> | undefined;
-function workflowBundle() {
+/** The worker's workflows (prebuilt by the global setup when it can), or a test's own workflowsPath. */
+function workflowBundle(workflowsPath?: string) {
+  if (workflowsPath) return bundleWorkflowCode({ workflowsPath, logger: silentLogger });
   bundle ??= process.env.WAYMARK_WORKFLOW_BUNDLE
     ? Promise.resolve({ codePath: process.env.WAYMARK_WORKFLOW_BUNDLE })
     : bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silentLogger });
@@ -98,7 +100,7 @@ export interface JourneyTestEnv {
   teardown(): Promise<void>;
 }
 
-export async function startJourneyTestEnv(): Promise<JourneyTestEnv> {
+export async function startJourneyTestEnv(options: { workflowsPath?: string } = {}): Promise<JourneyTestEnv> {
   const mongoUri = process.env.MONGODB_URI;
   if (!mongoUri) throw new Error('MONGODB_URI is not set: run these tests through jest with the global setup');
   await mongoose.connect(mongoUri);
@@ -110,7 +112,7 @@ export async function startJourneyTestEnv(): Promise<JourneyTestEnv> {
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: await workflowBundle(options.workflowsPath),
     activities: { checkEligibility, loadProfile, deliver: delivery.deliver },
   });
   const running = worker.run();
