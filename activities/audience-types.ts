@@ -45,6 +45,8 @@ export interface AudienceScanInput {
   audience: AudienceName;
   /** How far ahead the window reaches, in days. */
   windowDays: number;
+  /** Scan as of this day (ISO date) instead of today: to re-run a missed day, or to test. */
+  asOf?: string;
   pageSize?: number;
   /** Pages per workflow run before continue-as-new keeps the history short. */
   pagesPerRun?: number;

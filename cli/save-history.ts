@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { historyToObject } from './history-format';
 import { journeyCatalog } from '../journeys';
 
 export const HISTORIES_DIR = path.resolve(__dirname, '../test/histories');
@@ -40,7 +40,7 @@ export async function saveJourneyHistory(
   const folder = path.join(dir, version.journey.name, `v${version.journey.version}`);
   await mkdir(folder, { recursive: true });
   const file = path.join(folder, historyFileName(workflowId, description.runId));
-  await writeFile(file, JSON.stringify(JSON.parse(historyToJSON(history)), null, 1) + '\n');
+  await writeFile(file, JSON.stringify(historyToObject(history), null, 1) + '\n');
   return {
     workflowId,
     journey: version.journey.name,

@@ -11,9 +11,9 @@ const { scanAudiencePage, enterAudienceMatches } = proxyActivities<AudienceActiv
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-/** The window starts at the beginning of today (UTC, workflow time) and reaches `windowDays` ahead. */
-function firstProgress(windowDays: number): AudienceScanProgress {
-  const now = new Date();
+/** The window starts at the beginning of today (UTC, workflow time) or `asOf`, and reaches `windowDays` ahead. */
+function firstProgress(windowDays: number, asOf?: string): AudienceScanProgress {
+  const now = asOf ? new Date(asOf) : new Date();
   const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   return {
     windowStart: new Date(start).toISOString(),
@@ -35,7 +35,7 @@ function firstProgress(windowDays: number): AudienceScanProgress {
 export async function audienceScan(input: AudienceScanInput): Promise<AudienceScanResult> {
   const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE;
   const pagesPerRun = input.pagesPerRun ?? DEFAULT_PAGES_PER_RUN;
-  const progress = input.progress ? { ...input.progress } : firstProgress(input.windowDays);
+  const progress = input.progress ? { ...input.progress } : firstProgress(input.windowDays, input.asOf);
 
   for (let pagesThisRun = 0; ; pagesThisRun++) {
     if (pagesThisRun >= pagesPerRun || workflowInfo().continueAsNewSuggested) {

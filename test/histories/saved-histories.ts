@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
+import { historyFromObject } from '../../cli/history-format';
 
 export const HISTORIES_DIR = __dirname;
 
@@ -35,10 +35,10 @@ export function savedHistoryFiles(dir = HISTORIES_DIR): SavedHistoryFile[] {
   return files;
 }
 
-export function loadHistory(file: SavedHistoryFile, dir = HISTORIES_DIR): ReturnType<typeof historyFromJSON> {
+export function loadHistory(file: SavedHistoryFile, dir = HISTORIES_DIR): temporal.api.history.v1.History {
   const full = path.join(dir, file.file);
   if (!existsSync(full)) throw new Error(`saved history ${file.file} does not exist`);
-  return historyFromJSON(JSON.parse(readFileSync(full, 'utf8')));
+  return historyFromObject(JSON.parse(readFileSync(full, 'utf8')));
 }
 
 /** The workflow type the history was recorded under (its first event). */
