@@ -2,7 +2,7 @@
 // activities against FerretDB; `deliver` is the recording implementation of the send-path contract
 // (journey-test-env.ts) — the send path itself is tested with the real servers in test/delivery.
 import { Profile } from '../../models/profile';
-import { dependentTurning26V1 } from '../../journeys';
+import { dependentTurning26V1, dependentTurning26V2 } from '../../journeys';
 import { OFFER_DAYS_AFTER_BIRTHDAY, REMINDER_DAYS_BEFORE } from '../../journeys/dependent-turning-26/v1';
 import { dependentCovered, dependentRemoved, dependentTurning26 } from '../../signals';
 import { journeyStateQuery } from '../../workflows/sdk/queries';
@@ -168,4 +168,26 @@ test('the offer-copy split arm is recorded and is the deterministic arm of the w
   await t.env.sleep('1 hour');
   expect((await again.query(journeyStateQuery)).splits).toEqual({ 'offer-copy': expected });
   await again.terminate('test done');
+});
+
+test('v2: a corrected birth date re-aims the reminder and the offer end (v1 ignored it)', async () => {
+  const f = await family(30);
+  const handle = await startJourney(t.env, dependentTurning26V2, f.event);
+  await t.env.sleep('2 days');
+  const corrected = new Date(Date.parse(`${f.turns26On}T00:00:00Z`) + 20 * DAY).toISOString().slice(0, 10);
+  await sendEvent(handle, journeyEvent(dependentTurning26, f.customerId, { ...f.event.data, turns26On: corrected }));
+  await t.env.sleep('1 hour');
+  const birthday = Date.parse(`${corrected}T00:00:00Z`);
+  const state = await handle.query(journeyStateQuery);
+  expect(Date.parse(state.wakesAt!)).toBe(birthday - REMINDER_DAYS_BEFORE * DAY);
+
+  await t.env.sleep('30 days'); // past the original reminder date, before the corrected one
+  expect(t.delivery.of(handle.workflowId).map((s) => s.channel)).toEqual(['email']);
+
+  expect((await handle.result()).outcome).toBe('completed');
+  const [, reminder] = t.delivery.of(handle.workflowId);
+  expect(reminder.data).toMatchObject({ turns26On: corrected });
+  expect(Date.parse(reminder.at)).toBeGreaterThanOrEqual(birthday - REMINDER_DAYS_BEFORE * DAY);
+  const ended = Date.parse((await handle.query(journeyStateQuery)).steps.at(-1)!.at);
+  expect(ended).toBeGreaterThanOrEqual(birthday + OFFER_DAYS_AFTER_BIRTHDAY * DAY);
 });

@@ -1,0 +1,62 @@
+import { dependentCovered, dependentRemoved, dependentTurning26 } from '../../signals';
+import { defineJourney, exitOn } from '../../workflows/sdk';
+import { OFFER_DAYS_AFTER_BIRTHDAY, REMINDER_DAYS_BEFORE } from './v1';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * v2: the birthday comes from the newest `dependent.turning-26` event, so a corrected birth date (re-sent by the
+ * daily audience scan) re-aims the reminder and the end of the offer. v1 aimed both once, from the first event.
+ */
+export const dependentTurning26V2 = defineJourney({
+  name: 'dependent-turning-26',
+  version: 2,
+  description:
+    'A dependent on a health policy nears 26 and will lose cover: a time-limited offer of an individual policy, to ' +
+    'the policyholder and, where they have a profile and consent, to the dependent. A corrected birth date re-aims ' +
+    'the reminder and the offer end. The dependent getting covered ends it as converted; leaving the policy ends it.',
+  reason: 'a dependent on your policy turns 26 soon',
+  trigger: { signal: dependentTurning26, key: (d) => d.dependentId },
+  goal: { signal: dependentCovered, key: (covered) => covered.dependentId },
+  exits: [
+    exitOn(dependentRemoved, {
+      key: (removed) => removed.dependentId,
+      reason: 'dependent removed from the policy',
+    }),
+  ],
+  entry: { reentry: 'never' },
+  eligibility: (turning) => ({ 'dependents.dependentId': turning.data.dependentId, 'dependents.covered': false }),
+
+  async run(j, turning) {
+    const { dependentId, dependentCustomerId } = turning.data;
+    const birthday = () => new Date(`${(j.latest(dependentTurning26) ?? turning).data.turns26On}T00:00:00Z`);
+    const offerEnds = () => new Date(birthday().getTime() + OFFER_DAYS_AFTER_BIRTHDAY * DAY_MS);
+    const holder = await j.profile();
+    const dependent = holder?.dependents.find((d) => d.dependentId === dependentId);
+    if (dependent?.covered) j.exit('dependent already covered');
+    const copy = j.split('offer-copy', { plain: 1, deadline: 1 });
+    const offer = () => ({
+      dependentId,
+      dependentName: turning.data.firstName ?? dependent?.firstName ?? 'your dependent',
+      holderName: holder?.firstName ?? '',
+      turns26On: birthday().toISOString().slice(0, 10),
+      offerEnds: offerEnds().toISOString().slice(0, 10),
+      copy,
+    });
+
+    j.step('offer');
+    await j.email('dependent-offer', offer(), { topic: 'offers' });
+    if (dependentCustomerId) {
+      await j.email('dependent-offer-direct', offer(), { topic: 'offers', recipient: dependentCustomerId });
+    }
+
+    j.step('wait-for-reminder');
+    await j.sleepUntil(() => new Date(birthday().getTime() - REMINDER_DAYS_BEFORE * DAY_MS));
+
+    j.step('reminder');
+    await j.sms('dependent-offer-reminder', offer(), { topic: 'offers' });
+
+    j.step('offer-open');
+    await j.sleepUntil(offerEnds);
+  },
+});
