@@ -8,6 +8,8 @@ import { createTwilioClient } from '../activities/providers/twilio-client';
 
 export interface WaymarkWorker {
   worker: Worker;
+  /** The worker's Temporal client (activities use it to route events; start-up uses it for schedules). */
+  temporal: Client;
   /** Closes the connections the worker opened (call after `worker.run()` resolves). */
   close(): Promise<void>;
 }
@@ -40,6 +42,7 @@ export async function createWaymarkWorker(
   });
   return {
     worker,
+    temporal,
     close: async () => {
       mailer.close();
       await clientConnection.close();

@@ -2,11 +2,13 @@ import pino from 'pino';
 import mongoose from 'mongoose';
 import { loadConfig } from '../config';
 import { createWaymarkWorker } from './create-worker';
+import { ensureAudienceSchedules } from './schedules';
 
 async function main() {
   const config = loadConfig();
   const log = pino({ level: config.LOG_LEVEL, name: 'waymark-worker' });
-  const { worker, close } = await createWaymarkWorker(config);
+  const { worker, temporal, close } = await createWaymarkWorker(config);
+  await ensureAudienceSchedules(temporal, config);
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker started');
   // Worker.run() shuts down gracefully on SIGINT/SIGTERM (Runtime's default shutdown signals).
   await worker.run();
