@@ -1,0 +1,69 @@
+// HTTP event → Temporal (the time-skipping test server: the cart must sit idle for an hour first) → the real worker
+// and activities → mail in the SMTP sink; an order for the cart then ends the run before the SMS.
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { listSinkMails, listSinkSms, waitForSinkMails } from '../../dev/sink-client';
+import { connectTestDatabase, serverEnv } from '../support/servers';
+import { registerWaymarkSearchAttributes } from '../workflows/journey-test-env';
+import { post, put, startWaymark } from './support';
+
+let env: TestWorkflowEnvironment;
+let db: Awaited<ReturnType<typeof connectTestDatabase>>;
+let waymark: Awaited<ReturnType<typeof startWaymark>>;
+
+beforeAll(async () => {
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: serverEnv('WAYMARK_TEST_SERVER_LAUNCHER') } },
+  });
+  await registerWaymarkSearchAttributes(env.connection);
+  db = await connectTestDatabase('e2e-cart');
+  waymark = await startWaymark(env.address);
+}, 120_000);
+afterAll(async () => {
+  await waymark?.stop();
+  await db?.close();
+  await env?.teardown();
+});
+
+test('an idle cart gets the reminder mail; the order then ends the run as converted, with no SMS', async () => {
+  const id = `e2e-${randomUUID().slice(0, 8)}`;
+  const email = `${id}@example.com`;
+  const phone = '+15551239876';
+  await put(waymark.app, `/v1/profiles/${id}`, {
+    email,
+    phone,
+    timeZone: 'UTC',
+    consent: { email: { status: 'granted' }, sms: { status: 'granted' }, web: { status: 'granted' } },
+  });
+  const cart = {
+    cartId: 'cart-1',
+    items: [{ sku: 'A1', name: 'Trail boots', qty: 1, price: 80 }],
+    total: 80,
+    currency: 'EUR',
+    url: 'https://shop.example/cart/1',
+  };
+  const accepted = await post(waymark.app, '/v1/events', {
+    id: `${id}-cart`,
+    signal: 'cart.updated',
+    email,
+    data: cart,
+  });
+  const workflowId = accepted.results[0].runs[0].workflowId;
+  expect(workflowId).toBe(`abandoned-cart/${id}/cart-1`);
+
+  await env.sleep('59 minutes');
+  expect(await listSinkMails(serverEnv('SMTP_SINK_URL'), email)).toEqual([]);
+  await env.sleep('2 minutes');
+  const [mail] = await waitForSinkMails(serverEnv('SMTP_SINK_URL'), { to: email, timeoutMs: 20_000 });
+  expect(mail.html).toMatch(/Trail boots/);
+
+  await post(waymark.app, '/v1/events', {
+    id: `${id}-order`,
+    signal: 'order.completed',
+    customerId: id,
+    data: { orderId: 'o-1', cartId: 'cart-1', total: 80 },
+  });
+  const result = await env.client.workflow.getHandle(workflowId).result();
+  expect(result.outcome).toBe('converted');
+  expect(await listSinkSms(serverEnv('TWILIO_API_URL'), phone)).toEqual([]);
+});

@@ -1,0 +1,76 @@
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from '../../config';
+import { buildServer } from '../../api/server';
+import { createWaymarkWorker, type WaymarkWorker } from '../../worker/create-worker';
+import { uniqueTaskQueue, workflowCodeOptions } from '../support/servers';
+
+export const API_KEY = 'e2e-key';
+
+/** The real API and the real worker (every journey, every activity) against one Temporal server. */
+export async function startWaymark(temporalAddress: string): Promise<{
+  app: FastifyInstance;
+  waymark: WaymarkWorker;
+  config: Config;
+  stop(): Promise<void>;
+}> {
+  // No quiet hours here: whether a send is deferred would depend on the hour CI runs at (tested in test/delivery).
+  const config = loadConfig({
+    ...process.env,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_TASK_QUEUE: uniqueTaskQueue('e2e'),
+    API_KEYS: API_KEY,
+    QUIET_HOURS: '',
+  });
+  const waymark = await createWaymarkWorker(config, workflowCodeOptions());
+  const running = waymark.worker.run();
+  const app = await buildServer({ config, temporal: waymark.temporal });
+  return {
+    app,
+    waymark,
+    config,
+    stop: async () => {
+      await app.close();
+      waymark.worker.shutdown();
+      await running;
+      await waymark.close();
+    },
+  };
+}
+
+export async function post(app: FastifyInstance, url: string, payload: object) {
+  const res = await app.inject({ method: 'POST', url, headers: { 'x-api-key': API_KEY }, payload });
+  if (res.statusCode >= 300) throw new Error(`POST ${url} answered ${res.statusCode}: ${res.body}`);
+  return res.json();
+}
+
+export async function put(app: FastifyInstance, url: string, payload: object) {
+  const res = await app.inject({ method: 'PUT', url, headers: { 'x-api-key': API_KEY }, payload });
+  if (res.statusCode >= 300) throw new Error(`PUT ${url} answered ${res.statusCode}: ${res.body}`);
+  return res.json();
+}
+
+/** Polls GET /v1/runs/:id until the run has closed; returns what the API says of it. */
+export async function closedRun(app: FastifyInstance, workflowId: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await app.inject({
+      url: `/v1/runs/${encodeURIComponent(workflowId)}`,
+      headers: { 'x-api-key': API_KEY },
+    });
+    const run = res.json();
+    if (run.status && run.status !== 'RUNNING') return run;
+    if (Date.now() > deadline) throw new Error(`run ${workflowId} still ${run.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Polls until `check` answers something truthy (for writes the worker makes in its own time). */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`not true after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
