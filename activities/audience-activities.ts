@@ -8,12 +8,32 @@ export type RouteJourneyEvent = (event: JourneyEvent) => Promise<{ started: numb
 
 export interface AudienceActivityDeps {
   routeEvent: RouteJourneyEvent;
-  /** Signal-with-starts in flight at once; the dev server tops out near 190/s whatever the concurrency. */
+  /**
+   * Signal-with-starts in flight at once. The dev server tops out near 190/s from 32 on; FerretDB's SQLite turns
+   * many concurrent event-record writes into SQLITE_BUSY, so the default stays low.
+   */
   concurrency?: number;
+  /** Tries per match before the activity fails (a page's retry would redo the whole page). */
+  attemptsPerMatch?: number;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export function createAudienceActivities(deps: AudienceActivityDeps) {
-  const concurrency = deps.concurrency ?? 32;
+  const concurrency = deps.concurrency ?? 8;
+  const attempts = deps.attemptsPerMatch ?? 5;
+
+  /** A transient store error (SQLITE_BUSY, a failover) on one match is retried here, with backoff. */
+  async function routeWithRetry(match: AudienceMatch) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await deps.routeEvent(match.event);
+      } catch (error) {
+        if (attempt >= attempts) throw error;
+        await sleep(100 * 2 ** attempt);
+      }
+    }
+  }
 
   /** Signal-with-starts every match through the router (deterministic ids: a repeat starts nothing). */
   async function enterAudienceMatches(matches: AudienceMatch[]): Promise<EnterAudienceMatchesResult> {
@@ -24,7 +44,7 @@ export function createAudienceActivities(deps: AudienceActivityDeps) {
     const lane = async () => {
       while (next < matches.length) {
         const match = matches[next++];
-        const report = await deps.routeEvent(match.event);
+        const report = await routeWithRetry(match);
         if (report.duplicate) duplicates += 1;
         else {
           entered += 1;

@@ -22,6 +22,8 @@ const BATCH = 1_000;
 const IN_WINDOW = Number(process.env.BENCH_IN_WINDOW ?? 0.05);
 const WINDOW_DAYS = 30;
 const PAGE_SIZE = 1_000;
+/** Signal-with-starts in flight (the activity's default is 8; FerretDB's SQLite answers SQLITE_BUSY under many more). */
+const CONCURRENCY = process.env.BENCH_CONCURRENCY ? Number(process.env.BENCH_CONCURRENCY) : undefined;
 const AS_OF = '2030-06-01';
 const DAY = 86_400_000;
 const asOf = Date.parse(`${AS_OF}T00:00:00Z`);
@@ -110,7 +112,10 @@ async function main() {
       connection: native,
       taskQueue: 'bench-audience',
       workflowsPath: require.resolve('../workflows/audience-scan'),
-      activities: createAudienceActivities({ routeEvent: createEventRouter({ client, taskQueue: 'bench-journeys' }) }),
+      activities: createAudienceActivities({
+        routeEvent: createEventRouter({ client, taskQueue: 'bench-journeys' }),
+        ...(CONCURRENCY ? { concurrency: CONCURRENCY } : {}),
+      }),
     });
     const [result, scanMs] = await worker.runUntil(() =>
       timed(
@@ -136,7 +141,9 @@ async function main() {
     log(
       `  window by _id pages of ${PAGE_SIZE} (scan activity, no Temporal)  ${pages} pages in ${(pagedMs / 1000).toFixed(1)} s = ${rate(inWindow.length, pagedMs)} profiles`,
     );
-    log('waymark audience scan (workflow + activities + router):');
+    log(
+      `waymark audience scan (workflow + activities + router, ${CONCURRENCY ?? 'default'} signal-with-starts in flight):`,
+    );
     log(
       `  ${result.profilesScanned.toLocaleString('en')} profiles scanned, ${result.matches} matches, ${result.started} journeys started, ${result.pages} pages, ${result.runs} workflow runs (continue-as-new)`,
     );
