@@ -1,15 +1,30 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
 
 const children = new Set<ChildProcess>();
-let exitHookInstalled = false;
+let guard: Writable | undefined;
 
-/** Kills every server we started when this process goes, however it goes: no orphans left on the machine. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
+/**
+ * Servers we start must never outlive us. They run in their own process group (so a Ctrl-C in the terminal reaches
+ * only us, and we stop them after the worker has drained); we kill them on a normal exit, and a guard process kills
+ * them when we die without running exit hooks (SIGKILL, crash).
+ */
+function watchForOrphans(): Writable {
+  if (guard) return guard;
   process.on('exit', () => {
     for (const child of children) child.kill('SIGKILL');
   });
+  const watcher = spawn(process.execPath, [path.join(__dirname, 'orphan-guard.mjs')], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+    detached: true,
+  });
+  watcher.unref();
+  const stdin = watcher.stdin!;
+  (stdin as unknown as { unref?: () => void }).unref?.();
+  stdin.on('error', () => undefined);
+  guard = stdin;
+  return stdin;
 }
 
 export interface ServerProcess {
@@ -26,9 +41,10 @@ export function startServerProcess(
   args: string[],
   options: { cwd?: string; log?: (line: string) => void } = {},
 ): ServerProcess {
-  installExitHook();
-  const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const guardInput = watchForOrphans();
+  const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.add(child);
+  if (child.pid) guardInput.write(`+${child.pid}\n`);
   const lines: string[] = [];
   const collect = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) {
@@ -40,7 +56,10 @@ export function startServerProcess(
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  child.on('exit', () => children.delete(child));
+  child.on('exit', () => {
+    children.delete(child);
+    if (child.pid) guardInput.write(`-${child.pid}\n`);
+  });
   return {
     name,
     child,

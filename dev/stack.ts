@@ -8,6 +8,8 @@ import { freePort, portFrom } from './free-port';
 import { provisionFerretdb } from './provision/ferretdb';
 import { provisionTemporalCli } from './provision/temporal-cli';
 import { onPath } from './provision/run-command';
+import { ProvisionError } from './provision/provision-error';
+import { startDownloadedDevServer } from './temporal-sdk-download';
 import { startSmtpSink } from './smtp-sink';
 import { startTwilioSink } from './twilio-sink';
 
@@ -32,8 +34,11 @@ export const DEFAULT_PORTS: StackPorts = {
 export interface StackOptions {
   /** Where the servers keep their data (`.waymark/` for `npm start`, a temp dir for tests). */
   dataDir: string;
-  /** `preferred`: the defaults, or the next free port when taken; `free`: any free port (parallel test runs). */
-  ports: 'preferred' | 'free';
+  /**
+   * `preferred`: the defaults, or the next free port when taken; `free`: any free port (parallel test runs);
+   * an object: those ports, the preferred ones for the rest.
+   */
+  ports: 'preferred' | 'free' | Partial<StackPorts>;
   /** Serve the Temporal UI (npm start) or not (tests). */
   ui: boolean;
   log: (line: string) => void;
@@ -57,49 +62,57 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+const PORT_NAMES: Record<keyof StackPorts, string> = {
+  temporal: 'Temporal',
+  temporalUi: 'the Temporal UI',
+  mongo: 'MongoDB',
+  smtp: 'the SMTP sink',
+  smtpHttp: 'the dev inbox',
+  twilio: 'the Twilio sink',
+};
+
 const HOST = '127.0.0.1';
 const DEV_ACCOUNT_SID = 'ACwaymarkdev0000000000000000000000';
 const DEV_AUTH_TOKEN = 'waymark-dev-token';
 
-async function pickPort(mode: StackOptions['ports'], preferred: number): Promise<number> {
-  return mode === 'free' ? freePort(HOST) : portFrom(preferred, HOST);
+async function pickPort(options: StackOptions, name: keyof StackPorts): Promise<number> {
+  if (options.ports === 'free') return freePort(HOST);
+  const given = options.ports === 'preferred' ? undefined : options.ports[name];
+  if (given !== undefined) return given;
+  const port = await portFrom(DEFAULT_PORTS[name], HOST);
+  if (port !== DEFAULT_PORTS[name])
+    options.log(`port ${DEFAULT_PORTS[name]} is taken: ${PORT_NAMES[name]} listens on ${port}`);
+  return port;
 }
 
 async function startTemporal(options: StackOptions, stoppers: Array<() => Promise<void>>) {
-  const cli = await provisionTemporalCli(options.log);
-  const port = await pickPort(options.ports, DEFAULT_PORTS.temporal);
-  const args = [
-    'server',
-    'start-dev',
-    '--ip',
-    HOST,
-    '--port',
-    String(port),
-    '--http-port',
-    String(await freePort(HOST)),
-    '--metrics-port',
-    String(await freePort(HOST)),
-    '--db-filename',
-    path.join(options.dataDir, 'temporal.db'),
-    '--sqlite-pragma',
-    'journal_mode=WAL',
-    '--sqlite-pragma',
-    'synchronous=OFF',
-    '--log-level',
-    'error',
-  ];
-  let uiPort: number | undefined;
-  if (options.ui) {
-    uiPort = await pickPort(options.ports, DEFAULT_PORTS.temporalUi);
-    args.push('--ui-port', String(uiPort), '--ui-ip', HOST);
-  } else {
-    args.push('--headless');
-  }
+  const port = await pickPort(options, 'temporal');
+  const uiPort = options.ui ? await pickPort(options, 'temporalUi') : undefined;
+  const dbFilename = path.join(options.dataDir, 'temporal.db');
+  const tuning = ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF', '--log-level', 'error'];
   for (const [name, type] of Object.entries(WAYMARK_SEARCH_ATTRIBUTES))
-    args.push('--search-attribute', `${name}=${type}`);
+    tuning.push('--search-attribute', `${name}=${type}`);
+  const address = `${HOST}:${port}`;
+  const uiUrl = uiPort ? `http://${HOST}:${uiPort}` : undefined;
+
+  let cli: string;
+  try {
+    cli = await provisionTemporalCli(options.log);
+  } catch (error) {
+    if (!(error instanceof ProvisionError)) throw error;
+    const downloaded = await startDownloadedDevServer(
+      { ip: HOST, port, uiPort, dbFilename, extraArgs: tuning },
+      options,
+    );
+    if (!downloaded) throw error;
+    stoppers.push(downloaded.stop);
+    return { address, uiUrl };
+  }
+  const args = ['server', 'start-dev', '--ip', HOST, '--port', String(port), '--db-filename', dbFilename];
+  args.push('--http-port', String(await freePort(HOST)), '--metrics-port', String(await freePort(HOST)));
+  args.push(...(uiPort ? ['--ui-port', String(uiPort), '--ui-ip', HOST] : ['--headless']), ...tuning);
   const server = startServerProcess('temporal', cli, args);
   stoppers.push(() => server.stop());
-  const address = `${HOST}:${port}`;
   await waitUntilReady(server, async () => {
     const connection = await Connection.connect({ address, connectTimeout: 1000 });
     try {
@@ -109,11 +122,11 @@ async function startTemporal(options: StackOptions, stoppers: Array<() => Promis
       await connection.close();
     }
   });
-  return { address, uiUrl: uiPort ? `http://${HOST}:${uiPort}` : undefined };
+  return { address, uiUrl };
 }
 
 async function startMongo(options: StackOptions, stoppers: Array<() => Promise<void>>): Promise<string> {
-  const port = await pickPort(options.ports, DEFAULT_PORTS.mongo);
+  const port = await pickPort(options, 'mongo');
   const mongod = onPath('mongod');
   let server: ServerProcess;
   if (mongod) {
@@ -143,6 +156,21 @@ async function startMongo(options: StackOptions, stoppers: Array<() => Promise<v
   return uri;
 }
 
+/** Waits for every start; when several cannot be provisioned, one message lists every fix (not just the first). */
+async function allOrOneError<T extends readonly unknown[]>(
+  starts: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(starts);
+  const errors = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (errors.length === 0) return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as never;
+  const provisioning = errors.filter((e): e is ProvisionError => e instanceof ProvisionError);
+  if (provisioning.length < 2 || provisioning.length !== errors.length) throw errors[0];
+  throw new ProvisionError(
+    provisioning.map((e) => e.message.split('\n  → ')[0]).join('\n'),
+    provisioning.map((e) => e.fix).join('\n  → '),
+  );
+}
+
 /**
  * Starts what the environment does not already provide: Temporal dev server, a MongoDB-wire server (mongod on PATH,
  * else our FerretDB), the SMTP sink and the Twilio sink. Addresses come back as the env vars the app reads.
@@ -155,12 +183,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (const s of stoppers.reverse()) await s().catch(() => undefined);
   };
   try {
-    const [temporal, mongoUri] = await Promise.all([
+    const [temporal, mongoUri] = await allOrOneError([
       given.TEMPORAL_ADDRESS
         ? Promise.resolve({ address: given.TEMPORAL_ADDRESS, uiUrl: given.TEMPORAL_UI_URL })
         : startTemporal(options, stoppers),
       given.MONGODB_URI ? Promise.resolve(given.MONGODB_URI) : startMongo(options, stoppers),
-    ]);
+    ] as const);
     const env: StackEnv = {
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_UI_URL: temporal.uiUrl,
@@ -174,8 +202,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (!given.SMTP_URL) {
       const smtp = await startSmtpSink({
         host: HOST,
-        smtpPort: await pickPort(options.ports, DEFAULT_PORTS.smtp),
-        httpPort: await pickPort(options.ports, DEFAULT_PORTS.smtpHttp),
+        smtpPort: await pickPort(options, 'smtp'),
+        httpPort: await pickPort(options, 'smtpHttp'),
       });
       stoppers.push(() => smtp.close());
       env.SMTP_URL = smtp.smtpUrl;
@@ -184,7 +212,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (!given.TWILIO_API_URL && !given.TWILIO_ACCOUNT_SID) {
       const twilio = await startTwilioSink({
         host: HOST,
-        port: await pickPort(options.ports, DEFAULT_PORTS.twilio),
+        port: await pickPort(options, 'twilio'),
         accountSid: env.TWILIO_ACCOUNT_SID,
         authToken: env.TWILIO_AUTH_TOKEN,
       });

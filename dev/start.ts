@@ -1,6 +1,8 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { buildServer } from '../api/server';
 import { createWaymarkWorker } from '../worker/create-worker';
@@ -8,12 +10,21 @@ import { ensureAudienceSchedules } from '../worker/schedules';
 import { startStack } from './stack';
 import { ProvisionError } from './provision/provision-error';
 import { portFrom } from './free-port';
+import { claimDataDir } from './single-instance';
 
 const log = (line: string) => console.log(`waymark: ${line}`);
 
 /** `npm start`: the whole stack on localhost, data under .waymark/ so waiting runs survive a restart. */
 async function main() {
+  // The worker's own progress lines (bundling, state changes) would bury the URLs; warnings and errors still show.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const dataDir = path.resolve(__dirname, '..', '.waymark');
+  mkdirSync(dataDir, { recursive: true });
+  const claim = claimDataDir(dataDir);
+  if ('heldBy' in claim) {
+    console.error(`waymark: already running (pid ${claim.heldBy}) on ${dataDir}; stop it first (Ctrl-C there).`);
+    process.exit(1);
+  }
   log('starting the embedded stack (the first run builds the servers, which takes minutes)…');
   const stack = await startStack({ dataDir, ports: 'preferred', ui: true, log });
   for (const [name, value] of Object.entries(stack.env)) if (value && !process.env[name]) process.env[name] = value;
@@ -54,6 +65,7 @@ async function main() {
     await connection.close();
     await mongoose.disconnect();
     await stack.stop();
+    claim.release();
     log('stopped');
     process.exit(0);
   };

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -18,6 +18,7 @@ export function cacheDir(name: string): string {
 export async function buildIntoCache(name: string, build: (scratchDir: string) => Promise<void>): Promise<string> {
   const finalDir = cacheDir(name);
   if (existsSync(finalDir)) return finalDir;
+  removeAbandonedScratch(name);
   const scratch = `${finalDir}.building-${process.pid}`;
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
@@ -28,4 +29,22 @@ export async function buildIntoCache(name: string, build: (scratchDir: string) =
     rmSync(scratch, { recursive: true, force: true });
   }
   return finalDir;
+}
+
+/** Scratch directories of builds whose process is gone (killed mid-build). */
+function removeAbandonedScratch(name: string): void {
+  if (!existsSync(cacheRoot())) return;
+  for (const entry of readdirSync(cacheRoot())) {
+    const match = new RegExp(`^${name.replace(/\./g, '\\.')}\\.building-(\\d+)$`).exec(entry);
+    if (match && !isAlive(Number(match[1]))) rmSync(path.join(cacheRoot(), entry), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -24,7 +24,7 @@ export async function provisionFerretdb(log: (line: string) => void): Promise<st
     'the embedded MongoDB-wire server (FerretDB)',
     'Install Go (https://go.dev/dl), or set MONGODB_URI to a MongoDB server (e.g. mongodb://127.0.0.1:27017/waymark).',
   );
-  log(`FerretDB ${FERRETDB_VERSION} not found: building it once (about 2 minutes)…`);
+  log(`FerretDB ${FERRETDB_VERSION} not found: building it once (2 to 3 minutes)…`);
   const dir = await buildIntoCache(name, (scratch) =>
     runBuildStep('ferretdb', 'go', ['build', '-o', path.join(scratch, 'waymark-ferretdb'), '.'], {
       cwd: SOURCE_DIR,

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { ProvisionError } from './provision-error';
 
 /** Finds an executable on PATH. */
@@ -14,8 +14,24 @@ export function requireTool(command: string, forWhat: string, install: string): 
   return where;
 }
 
-/** Runs a build step, printing a heartbeat so a long first build never looks hung. */
-export async function runBuildStep(
+// Builds run one after the other: two Go builds at once on a small machine are slower than in sequence.
+let previousBuild: Promise<unknown> = Promise.resolve();
+const runningBuilds = new Set<ChildProcess>();
+process.on('exit', () => runningBuilds.forEach((child) => child.kill('SIGKILL')));
+
+/** Runs a build step (after any other in this process), printing a heartbeat so a long build never looks hung. */
+export function runBuildStep(
+  label: string,
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; log: (line: string) => void; fix: string },
+): Promise<void> {
+  const build = previousBuild.catch(() => undefined).then(() => runNow(label, command, args, options));
+  previousBuild = build;
+  return build;
+}
+
+async function runNow(
   label: string,
   command: string,
   args: string[],
@@ -24,6 +40,8 @@ export async function runBuildStep(
   const started = Date.now();
   options.log(`${label}: ${command} ${args.join(' ')}`);
   const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: 'pipe' });
+  runningBuilds.add(child);
+  child.on('exit', () => runningBuilds.delete(child));
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

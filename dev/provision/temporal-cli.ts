@@ -17,7 +17,7 @@ export async function provisionTemporalCli(log: (line: string) => void): Promise
     'the Temporal dev server',
     'Install Go (https://go.dev/dl) or put a `temporal` binary on PATH, or set TEMPORAL_ADDRESS to a running server.',
   );
-  log(`Temporal CLI ${TEMPORAL_CLI_VERSION} not found: building it once with go install (about 6 minutes)…`);
+  log(`Temporal CLI ${TEMPORAL_CLI_VERSION} not found: building it once with go install (6 to 13 minutes on 2 cores)…`);
   // Later tags carry a replace directive that `go install` refuses; 1.5.1 is the newest that installs.
   const dir = await buildIntoCache(CACHE_NAME, (scratch) =>
     runBuildStep('temporal cli', 'go', ['install', `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`], {

@@ -4,8 +4,8 @@ import { loadConfig } from '../../config';
 import { Profile } from '../../models/profile';
 import { createMailer } from '../../activities/providers/smtp-transport';
 import { createTwilioClient } from '../../activities/providers/twilio-client';
-import { waitForSinkMails, waitForSinkSms } from '../../dev/sink-client';
-import { connectTemporal, connectTestDatabase, serverEnv, uniqueTaskQueue } from '../support/servers';
+import { connectTemporal, connectTestDatabase, uniqueTaskQueue } from '../support/servers';
+import { sinks } from '../support/sinks';
 import { createSmokeActivities } from './smoke-activities';
 import { smokeChain } from './smoke-workflow';
 
@@ -33,11 +33,11 @@ describe('embedded stack', () => {
       const profile = await Profile.findById(id).lean();
       expect(profile).toMatchObject({ email, phone });
 
-      const [mail] = await waitForSinkMails(serverEnv('SMTP_SINK_URL'), { to: email, count: 1 });
+      const [mail] = await sinks.waitForMails({ to: email, count: 1 });
       expect(mail.subject).toBe(`smoke ${id}`);
       expect(mail.messageId).toBe(mailId);
 
-      const sms = await waitForSinkSms(serverEnv('TWILIO_API_URL'), { to: phone, count: 1 });
+      const sms = await sinks.waitForSms({ to: phone, count: 1 });
       expect(sms.map((m) => m.sid)).toContain(smsSid);
       expect(sms.find((m) => m.sid === smsSid)?.body).toBe(`smoke ${id}`);
     } finally {

@@ -1,0 +1,27 @@
+import { provisionFerretdb } from './provision/ferretdb';
+import { ProvisionError } from './provision/provision-error';
+import { provisionTemporalCli } from './provision/temporal-cli';
+import { provisionTestServerLauncher } from './provision/test-server';
+import { onPath } from './provision/run-command';
+
+// `npm run provision`: builds (or finds) every server ahead of time and says where each one is and how long it took.
+const log = (line: string) => console.log(`waymark: ${line}`);
+
+async function timed(what: string, find: () => Promise<string>): Promise<void> {
+  const started = Date.now();
+  const where = await find();
+  log(`${what}: ${where} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+async function main() {
+  // Sequential on purpose: two Go builds at once on a small machine are slower than one after the other.
+  await timed('temporal cli', () => provisionTemporalCli(log));
+  if (onPath('mongod')) log('mongod is on PATH: FerretDB is not needed');
+  else await timed('ferretdb', () => provisionFerretdb(log));
+  await timed('time-skipping test server', () => provisionTestServerLauncher(log));
+}
+
+main().catch((error) => {
+  console.error(error instanceof ProvisionError ? `\nwaymark: ${error.message}\n` : error);
+  process.exit(1);
+});

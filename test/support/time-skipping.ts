@@ -1,0 +1,23 @@
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WAYMARK_SEARCH_ATTRIBUTES } from '../../workflows/sdk/search-attributes';
+import { serverEnv } from './servers';
+
+/**
+ * A time-skipping Temporal (the Java test server the global setup provisioned) with Waymark's search attributes
+ * registered, as they are on the dev server and on a cluster. Call `env.teardown()` when done.
+ */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: serverEnv('WAYMARK_TEST_SERVER_LAUNCHER') } },
+  });
+  const types = temporal.api.enums.v1.IndexedValueType;
+  const searchAttributes = Object.fromEntries(
+    Object.entries(WAYMARK_SEARCH_ATTRIBUTES).map(([name, type]) => [
+      name,
+      type === 'Int' ? types.INDEXED_VALUE_TYPE_INT : types.INDEXED_VALUE_TYPE_KEYWORD,
+    ]),
+  );
+  await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes });
+  return env;
+}
