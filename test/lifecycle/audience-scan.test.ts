@@ -11,7 +11,12 @@ import { Profile } from '../../models/profile';
 import { createEventRouter } from '../../routing/route-event';
 import { WaymarkJourney, WaymarkJourneyVersion } from '../../workflows/sdk/search-attributes';
 import { journeyWorkflowId } from '../../workflows/sdk/workflow-id';
+import { newestJourneyVersions } from '../../journeys/newest-versions';
 import { AUDIENCE_SCHEDULES, audienceScheduleId, ensureAudienceSchedules } from '../../worker/schedules';
+
+/** Audience entry, like event entry, starts the newest version of a journey. */
+const newestWorkflowType = (journey: string) =>
+  newestJourneyVersions().find((w) => w.journey.name === journey)!.workflowType;
 
 const SCAN_QUEUE = 'lifecycle-audience-scan';
 const JOURNEY_QUEUE = 'lifecycle-audience-journeys';
@@ -98,7 +103,7 @@ test('a scan pages through the window, continues as new, and starts one renewal-
   const runIds = new Map<string, string>();
   for (const { customerId, policyId } of due) {
     const run = await client.workflow.getHandle(journeyWorkflowId('renewal-window', customerId, policyId)).describe();
-    expect(run.type).toBe('renewalWindowV1');
+    expect(run.type).toBe(newestWorkflowType('renewal-window'));
     expect(run.typedSearchAttributes.get(WaymarkJourney)).toBe('renewal-window');
     expect(run.typedSearchAttributes.get(WaymarkJourneyVersion)).toBe(1);
     runIds.set(run.workflowId, run.runId);
@@ -129,7 +134,7 @@ test('dependents turning 26 in the window enter dependent-turning-26, covered on
   const run = await client.workflow
     .getHandle(journeyWorkflowId('dependent-turning-26', 'deps-parent', 'dep-soon'))
     .describe();
-  expect(run.type).toBe('dependentTurning26V1');
+  expect(run.type).toBe(newestWorkflowType('dependent-turning-26'));
 });
 
 test('the worker start creates one daily schedule per audience, keeps an operator pause, and a trigger runs the scan', async () => {
