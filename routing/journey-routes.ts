@@ -4,7 +4,10 @@ import type { JourneyWorkflow } from '../workflows/sdk/define-journey';
 import type { SignalRoute } from '../workflows/sdk/journey-types';
 
 /** A journey that a signal starts: new entries go to the newest version. */
-export function journeysStartedBy(signal: string, catalog = journeyCatalog): JourneyWorkflow[] {
+export function journeysStartedBy(
+  signal: string,
+  catalog: readonly JourneyWorkflow[] = journeyCatalog,
+): JourneyWorkflow[] {
   return newestJourneyVersions(catalog).filter((w) => w.journey.trigger.signal.name === signal);
 }
 
@@ -12,7 +15,10 @@ export function journeysStartedBy(signal: string, catalog = journeyCatalog): Jou
  * Routes by which a signal feeds open runs (goal, listensTo, exits), per journey name, across every version
  * (an open run may be on an older version than the newest).
  */
-export function journeysFedBy(signal: string, catalog = journeyCatalog): Map<string, SignalRoute[]> {
+export function journeysFedBy(
+  signal: string,
+  catalog: readonly JourneyWorkflow[] = journeyCatalog,
+): Map<string, SignalRoute[]> {
   const fed = new Map<string, SignalRoute[]>();
   for (const { journey } of catalog) {
     const routes = [journey.goal, ...(journey.listensTo ?? [])].filter(

@@ -10,12 +10,16 @@ import { EventRecord } from '../models/event';
 import { journeyWorkflowId } from '../workflows/sdk/workflow-id';
 import { WaymarkCustomerId, WaymarkJourney, WaymarkJourneyVersion } from '../workflows/sdk/search-attributes';
 import type { JourneyWorkflow } from '../workflows/sdk/define-journey';
+import type { Duration, EntryRules } from '../workflows/sdk/journey-types';
 import { durationToMs } from '../workflows/sdk/durations';
 import { journeysFedBy, journeysStartedBy } from './journey-routes';
+import { openJourneyRunsQuery } from './visibility-query';
 
 export interface RoutedRun {
   journey: string;
   workflowId: string;
+  /** The run that got the event (entered / signalled). */
+  runId?: string;
   /** entered: signal-with-start (a new run, or the open run under that id got the event). */
   action: 'entered' | 'signalled' | 'skipped';
   reason?: string;
@@ -32,45 +36,54 @@ export interface RoutingReport {
 export interface RouterDeps {
   client: Client;
   taskQueue: string;
+  /** The journeys to route to; default every version in journeys/index.ts. */
+  catalog?: readonly JourneyWorkflow[];
 }
 
 function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
 }
 
-/** Entry rules: may a new run start under this id, given the previous one? */
-async function entryBlockedBy(deps: RouterDeps, workflow: JourneyWorkflow, workflowId: string, now: Date) {
-  const reentry = workflow.journey.entry?.reentry ?? 'always';
-  if (reentry === 'never' || reentry === 'always') return undefined;
+/**
+ * Entry rules, first attempt: `always` may replace a closed run outright; `never` and a cooldown refuse to, so a
+ * closed run is noticed (and only then, for a cooldown, described).
+ */
+export function firstEntryPolicy(entry: EntryRules | undefined): WorkflowIdReusePolicy {
+  return (entry?.reentry ?? 'always') === 'always'
+    ? WorkflowIdReusePolicy.ALLOW_DUPLICATE
+    : WorkflowIdReusePolicy.REJECT_DUPLICATE;
+}
+
+/** When the cooldown after the last closed run under this id ends (undefined: no closed run holds it back). */
+export async function cooldownEndsAt(
+  client: Client,
+  workflowId: string,
+  cooldown: Duration,
+): Promise<Date | undefined> {
   let description: WorkflowExecutionDescription;
   try {
-    description = await deps.client.workflow.getHandle(workflowId).describe();
+    description = await client.workflow.getHandle(workflowId).describe();
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return undefined;
     throw error;
   }
-  if (!description.closeTime) return undefined; // open: signalWithStart just signals it
-  const until = description.closeTime.getTime() + durationToMs(reentry.cooldown);
-  return until > now.getTime() ? `in cooldown until ${new Date(until).toISOString()}` : undefined;
+  if (!description.closeTime) return undefined;
+  return new Date(description.closeTime.getTime() + durationToMs(cooldown));
 }
 
 async function startOrSignal(deps: RouterDeps, workflow: JourneyWorkflow, event: JourneyEvent): Promise<RoutedRun> {
   const { journey } = workflow;
   const key = journey.trigger.key(event.data as never);
   const workflowId = journeyWorkflowId(journey.name, event.customerId, key);
-  const blocked = await entryBlockedBy(deps, workflow, workflowId, new Date());
-  if (blocked) return { journey: journey.name, workflowId, action: 'skipped', reason: blocked };
-  try {
-    await deps.client.workflow.signalWithStart(workflow.workflowType, {
+  // signalWithStart signals the open run under this id whatever its version, else starts the newest version.
+  const signalWithStart = async (workflowIdReusePolicy: WorkflowIdReusePolicy): Promise<RoutedRun> => {
+    const handle = await deps.client.workflow.signalWithStart(workflow.workflowType, {
       workflowId,
       taskQueue: deps.taskQueue,
       args: [{ customerId: event.customerId, key }],
       signal: event.signal,
       signalArgs: [event],
-      workflowIdReusePolicy:
-        journey.entry?.reentry === 'never'
-          ? WorkflowIdReusePolicy.REJECT_DUPLICATE
-          : WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      workflowIdReusePolicy,
       typedSearchAttributes: [
         { key: WaymarkCustomerId, value: event.customerId },
         { key: WaymarkJourney, value: journey.name },
@@ -78,13 +91,23 @@ async function startOrSignal(deps: RouterDeps, workflow: JourneyWorkflow, event:
       ],
       staticSummary: `${journey.name} v${journey.version} for ${event.customerId}`,
     });
-    return { journey: journey.name, workflowId, action: 'entered' };
+    return { journey: journey.name, workflowId, runId: handle.signaledRunId, action: 'entered' };
+  };
+  try {
+    return await signalWithStart(firstEntryPolicy(journey.entry));
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      return { journey: journey.name, workflowId, action: 'skipped', reason: 'entered before (re-entry: never)' };
-    }
-    throw error;
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
+  // A closed run holds the id (only `never` and a cooldown get here).
+  const reentry = journey.entry?.reentry;
+  if (typeof reentry !== 'object') {
+    return { journey: journey.name, workflowId, action: 'skipped', reason: 'entered before (re-entry: never)' };
+  }
+  const until = await cooldownEndsAt(deps.client, workflowId, reentry.cooldown);
+  if (until && until.getTime() > Date.now()) {
+    return { journey: journey.name, workflowId, action: 'skipped', reason: `in cooldown until ${until.toISOString()}` };
+  }
+  return signalWithStart(WorkflowIdReusePolicy.ALLOW_DUPLICATE);
 }
 
 async function signalRun(deps: RouterDeps, journey: string, workflowId: string, event: JourneyEvent) {
@@ -101,7 +124,7 @@ async function signalRun(deps: RouterDeps, journey: string, workflowId: string, 
 
 async function feedOpenRuns(deps: RouterDeps, event: JourneyEvent, startedJourneys: Set<string>) {
   const runs: RoutedRun[] = [];
-  for (const [journey, routes] of journeysFedBy(event.signal)) {
+  for (const [journey, routes] of journeysFedBy(event.signal, deps.catalog)) {
     if (startedJourneys.has(journey)) continue; // signalWithStart already delivered it to that run
     const keyed = routes.filter((r) => r.key);
     if (keyed.length === routes.length) {
@@ -110,8 +133,7 @@ async function feedOpenRuns(deps: RouterDeps, event: JourneyEvent, startedJourne
       continue;
     }
     // No key: every open run of this journey for the customer (Temporal visibility).
-    const query = `WaymarkCustomerId = '${event.customerId}' AND WaymarkJourney = '${journey}' AND ExecutionStatus = 'Running'`;
-    for await (const run of deps.client.workflow.list({ query })) {
+    for await (const run of deps.client.workflow.list({ query: openJourneyRunsQuery(event.customerId, journey) })) {
       runs.push(await signalRun(deps, journey, run.workflowId, event));
     }
   }
@@ -121,7 +143,8 @@ async function feedOpenRuns(deps: RouterDeps, event: JourneyEvent, startedJourne
 /** Sends one event to the journeys it starts and the open runs it feeds. */
 export async function routeToJourneys(deps: RouterDeps, event: JourneyEvent): Promise<RoutedRun[]> {
   const runs: RoutedRun[] = [];
-  for (const workflow of journeysStartedBy(event.signal)) runs.push(await startOrSignal(deps, workflow, event));
+  for (const workflow of journeysStartedBy(event.signal, deps.catalog))
+    runs.push(await startOrSignal(deps, workflow, event));
   const started = new Set(runs.map((r) => r.journey));
   runs.push(...(await feedOpenRuns(deps, event, started)));
   return runs;

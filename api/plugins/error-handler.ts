@@ -20,6 +20,9 @@ export interface FieldError {
 }
 
 export function installErrorHandler(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url}; see /docs` }),
+  );
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof ApiError) {
       return reply.code(err.statusCode).send({ error: err.error, message: err.message, details: err.details });

@@ -5,6 +5,7 @@ import { findSignal, signalCatalog, type JourneyEvent } from '../../signals';
 import { Profile } from '../../models/profile';
 import type { RoutingReport } from '../../routing/route-event';
 import { ApiError, describe, type FieldError } from '../plugins/error-handler';
+import { customerIdSchema, phoneSchema } from '../schemas';
 
 const MAX_BATCH = 500;
 
@@ -13,12 +14,9 @@ const eventEnvelope = z.object({
   signal: z.string().min(1).describe('Signal name, e.g. cart.updated (GET /v1/signals)'),
   version: z.number().int().positive().optional(),
   occurredAt: z.iso.datetime({ offset: true }).optional(),
-  customerId: z.string().min(1).max(128).optional(),
+  customerId: customerIdSchema.optional(),
   email: z.email().optional(),
-  phone: z
-    .string()
-    .regex(/^\+[1-9]\d{6,14}$/, 'E.164, e.g. +15551234567')
-    .optional(),
+  phone: phoneSchema.optional(),
   anonymousId: z.string().min(1).max(200).optional(),
   data: z.record(z.string(), z.unknown()),
 });
@@ -33,7 +31,13 @@ const eventResult = z.object({
   started: z.number(),
   signalled: z.number(),
   runs: z.array(
-    z.object({ journey: z.string(), workflowId: z.string(), action: z.string(), reason: z.string().optional() }),
+    z.object({
+      journey: z.string(),
+      workflowId: z.string(),
+      runId: z.string().optional(),
+      action: z.enum(['entered', 'signalled', 'skipped']),
+      reason: z.string().optional(),
+    }),
   ),
 });
 
@@ -85,22 +89,19 @@ function validateData(envelope: EventEnvelope, prefix: string): FieldError[] {
   return errors;
 }
 
-async function resolveCustomer(envelope: EventEnvelope, field: string): Promise<string> {
-  if (envelope.customerId) return envelope.customerId;
-  const filter = envelope.email
-    ? { email: envelope.email.toLowerCase() }
-    : envelope.phone
-      ? { phone: envelope.phone }
-      : { anonymousIds: envelope.anonymousId };
+const lookups = {
+  email: (email: string) => ({ email: email.toLowerCase() }),
+  phone: (phone: string) => ({ phone }),
+  anonymousId: (anonymousId: string) => ({ anonymousIds: anonymousId }),
+};
+
+/** The customer an event names: by the first identity field the signal accepts that the event carries. */
+async function resolveCustomer(envelope: EventEnvelope): Promise<string | { lookedFor: object }> {
+  const field = findSignal(envelope.signal)!.identity.find((f) => envelope[f] !== undefined)!;
+  if (field === 'customerId') return envelope.customerId!;
+  const filter = lookups[field](envelope[field]!);
   const profile = await Profile.findOne(filter, { _id: 1 }).lean();
-  if (!profile) {
-    throw new ApiError(
-      422,
-      'unresolved_customer',
-      `${field}: no profile matches ${JSON.stringify(filter)}; create it with PUT /v1/profiles/:id or send customerId`,
-    );
-  }
-  return profile._id as string;
+  return profile ? (profile._id as string) : { lookedFor: filter };
 }
 
 export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, opts) => {
@@ -119,10 +120,24 @@ export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, o
       const errors = batch.flatMap((e, i) => validateData(e, 'events' in request.body ? `events.${i}.` : ''));
       // All or nothing: a batch with a bad event routes none of them, so a corrected resend is simple.
       if (errors.length) throw new ApiError(400, 'validation', describe(errors), errors);
+      // Every customer is resolved before any event is routed, for the same reason.
+      const customers = await Promise.all(batch.map(resolveCustomer));
+      const unresolved = customers.flatMap((c, i) =>
+        typeof c === 'string' ? [] : [{ event: 'events' in request.body ? `events.${i}` : 'event', ...c }],
+      );
+      if (unresolved.length) {
+        throw new ApiError(
+          422,
+          'unresolved_customer',
+          `no profile matches ${unresolved.map((u) => `${u.event} (${JSON.stringify(u.lookedFor)})`).join(', ')}; ` +
+            'create it with PUT /v1/profiles/:id, or send customerId',
+          unresolved,
+        );
+      }
       const results = [];
       for (const [i, envelope] of batch.entries()) {
         const signal = findSignal(envelope.signal)!;
-        const customerId = await resolveCustomer(envelope, 'events' in request.body ? `events.${i}` : 'event');
+        const customerId = customers[i] as string;
         const event: JourneyEvent = {
           id: envelope.id,
           signal: signal.name,

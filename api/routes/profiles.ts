@@ -3,8 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Profile } from '../../models/profile';
 import { ApiError } from '../plugins/error-handler';
-
-const customerId = z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/, 'letters, digits and _ . : @ - (at most 128)');
+import { customerIdSchema as customerId, phoneSchema } from '../schemas';
 
 const channelConsent = z.object({
   status: z.enum(['granted', 'revoked', 'unknown']),
@@ -15,10 +14,7 @@ const isoDate = z.iso.date().or(z.iso.datetime({ offset: true }));
 
 export const profileBody = z.object({
   email: z.email().optional(),
-  phone: z
-    .string()
-    .regex(/^\+[1-9]\d{6,14}$/, 'E.164, e.g. +15551234567')
-    .optional(),
+  phone: phoneSchema.optional(),
   anonymousIds: z.array(z.string().min(1)).optional(),
   firstName: z.string().max(200).optional(),
   lastName: z.string().max(200).optional(),

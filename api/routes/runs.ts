@@ -10,6 +10,10 @@ import {
 } from '../../workflows/sdk/search-attributes';
 import { journeyStateQuery } from '../../workflows/sdk/queries';
 import { ApiError } from '../plugins/error-handler';
+import { customerIdSchema } from '../schemas';
+import { customerRunsQuery } from '../../routing/visibility-query';
+
+const STATE_QUERY_TIMEOUT_MS = 3_000;
 
 export interface RunRoutesOptions {
   temporal: Client;
@@ -46,15 +50,14 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, { tem
         tags: ['runs'],
         summary: "A customer's journey runs, from Temporal visibility",
         querystring: z.object({
-          customerId: z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/),
+          customerId: customerIdSchema,
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
       },
     },
     async (request) => {
       const runs = [];
-      const query = `WaymarkCustomerId = '${request.query.customerId}'`;
-      for await (const run of temporal.workflow.list({ query })) {
+      for await (const run of temporal.workflow.list({ query: customerRunsQuery(request.query.customerId) })) {
         runs.push(summarize(run));
         if (runs.length >= request.query.limit) break;
       }
@@ -75,7 +78,10 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, { tem
       const handle = temporal.workflow.getHandle(request.params.workflowId);
       try {
         const description = await handle.describe();
-        const state = await handle.query(journeyStateQuery).catch(() => undefined);
+        // A query needs a worker; with none polling it would hang, so the run is answered without its state.
+        const state = await temporal
+          .withDeadline(Date.now() + STATE_QUERY_TIMEOUT_MS, () => handle.query(journeyStateQuery))
+          .catch(() => undefined);
         return { ...summarize(description), state };
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) {

@@ -118,6 +118,84 @@ describe('HTTP API', () => {
     await handle.terminate('test done');
   });
 
+  it('accepts the API key as a bearer token', async () => {
+    const res = await app.inject({
+      url: '/v1/profiles/nobody-here',
+      headers: { authorization: 'Bearer test-key' },
+    });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ error: 'not_found' });
+    const noRoute = await app.inject({ url: '/v1/nothing-here', headers });
+    expect(noRoute.statusCode).toBe(404);
+    expect(noRoute.json()).toMatchObject({ error: 'not_found' });
+    const wrong = await app.inject({ url: '/v1/profiles/nobody-here', headers: { authorization: 'Bearer nope' } });
+    expect(wrong.statusCode).toBe(401);
+  });
+
+  it('refuses a customer id that could not be used safely in workflow ids and visibility queries', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers,
+      payload: { id: 'e4', signal: 'cart.updated', customerId: "x' OR 1=1", data: cart('c') },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details).toEqual([expect.objectContaining({ field: 'body.customerId' })]);
+  });
+
+  it('routes nothing from a batch in which one customer cannot be resolved, and names that event', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers,
+      payload: {
+        events: [
+          { id: `b1-${suffix}`, signal: 'cart.updated', customerId: `ann-${suffix}`, data: cart('batch-1') },
+          { id: `b2-${suffix}`, signal: 'cart.updated', anonymousId: `anon-${suffix}`, data: cart('batch-2') },
+        ],
+      },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().details).toEqual([expect.objectContaining({ event: 'events.1' })]);
+    await expect(
+      temporal.client.workflow.getHandle(`abandoned-cart/ann-${suffix}/batch-1`).describe(),
+    ).rejects.toThrow();
+  });
+
+  it("lists a customer's runs from Temporal visibility and shows one run", async () => {
+    const customerId = `carl-${suffix}`;
+    const payload = {
+      events: [
+        { id: `r1-${suffix}`, signal: 'cart.updated', customerId, data: cart('c-1') },
+        {
+          id: `r2-${suffix}`,
+          signal: 'policy.renewal-due',
+          customerId,
+          data: { policyId: 'p-1', renewalDate: '2030-01-01' },
+        },
+      ],
+    };
+    const posted = await app.inject({ method: 'POST', url: '/v1/events', headers, payload });
+    expect(posted.statusCode).toBe(202);
+
+    let runs: { workflowId: string; journey: string; version: number; status: string }[] = [];
+    for (let attempt = 0; attempt < 100 && runs.length < 2; attempt++) {
+      if (attempt) await new Promise((r) => setTimeout(r, 100));
+      runs = (await app.inject({ url: `/v1/runs?customerId=${customerId}`, headers })).json().runs;
+    }
+    expect(runs.map((r) => [r.workflowId, r.journey, r.status]).sort()).toEqual([
+      [`abandoned-cart/${customerId}/c-1`, 'abandoned-cart', 'RUNNING'],
+      [`renewal-window/${customerId}/p-1`, 'renewal-window', 'RUNNING'],
+    ]);
+    expect(runs.find((r) => r.journey === 'abandoned-cart')!.version).toBe(2);
+
+    const one = await app.inject({ url: `/v1/runs/${encodeURIComponent(runs[0].workflowId)}`, headers });
+    expect(one.json()).toMatchObject({ workflowId: runs[0].workflowId, status: 'RUNNING' });
+    const missing = await app.inject({ url: '/v1/runs/no-such-run', headers });
+    expect(missing.statusCode).toBe(404);
+    for (const run of runs) await temporal.client.workflow.getHandle(run.workflowId).terminate('test done');
+  });
+
   it('serves the journey and signal catalogs and the OpenAPI document', async () => {
     const journeys = await app.inject({ method: 'GET', url: '/v1/journeys', headers });
     expect(journeys.json().journeys.map((j: { name: string }) => j.name)).toEqual(

@@ -1,11 +1,12 @@
 // HTTP event → Temporal (the time-skipping test server: the cart must sit idle for an hour first) → the real worker
-// and activities → mail in the SMTP sink; an order for the cart then ends the run before the SMS.
+// and activities → mail in the SMTP sink, web nudge in MongoDB, SMS in the Twilio sink; or an order ends it first.
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { listSinkMails, listSinkSms, waitForSinkMails } from '../../dev/sink-client';
+import { listSinkMails, listSinkSms, waitForSinkMails, waitForSinkSms } from '../../dev/sink-client';
+import { WebMessage } from '../../models/web-message';
 import { connectTestDatabase, serverEnv } from '../support/servers';
 import { registerWaymarkSearchAttributes } from '../workflows/journey-test-env';
-import { post, put, startWaymark } from './support';
+import { eventually, post, put, startWaymark } from './support';
 
 let env: TestWorkflowEnvironment;
 let db: Awaited<ReturnType<typeof connectTestDatabase>>;
@@ -66,4 +67,38 @@ test('an idle cart gets the reminder mail; the order then ends the run as conver
   const result = await env.client.workflow.getHandle(workflowId).result();
   expect(result.outcome).toBe('converted');
   expect(await listSinkSms(serverEnv('TWILIO_API_URL'), phone)).toEqual([]);
+});
+
+test('a cart nobody orders: reminder mail, then the web nudge, then the SMS last call', async () => {
+  const id = `e2e-${randomUUID().slice(0, 8)}`;
+  const email = `${id}@example.com`;
+  const phone = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+  await put(waymark.app, `/v1/profiles/${id}`, {
+    email,
+    phone,
+    timeZone: 'UTC',
+    consent: { email: { status: 'granted' }, sms: { status: 'granted' }, web: { status: 'granted' } },
+  });
+  await post(waymark.app, '/v1/events', {
+    id: `${id}-cart`,
+    signal: 'cart.updated',
+    customerId: id,
+    data: {
+      cartId: 'cart-2',
+      items: [{ sku: 'B2', name: 'Rain jacket', qty: 1, price: 120 }],
+      total: 120,
+      currency: 'EUR',
+      url: 'https://shop.example/cart/2',
+    },
+  });
+
+  await env.sleep('61 minutes');
+  await waitForSinkMails(serverEnv('SMTP_SINK_URL'), { to: email, timeoutMs: 20_000 });
+  await env.sleep('4 hours');
+  const nudge = await eventually(() => WebMessage.findOne({ customerId: id, journey: 'abandoned-cart' }).lean());
+  expect(nudge!.body).toMatch(/120 EUR/);
+  expect(await listSinkSms(serverEnv('TWILIO_API_URL'), phone)).toEqual([]);
+  await env.sleep('20 hours');
+  const [sms] = await waitForSinkSms(serverEnv('TWILIO_API_URL'), { to: phone, timeoutMs: 20_000 });
+  expect(sms.body).toMatch(/120 EUR.*shop\.example\/cart\/2/);
 });

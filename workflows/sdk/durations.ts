@@ -25,8 +25,9 @@ export function durationToMs(duration: Duration): number {
     return duration;
   }
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$/i.exec(duration);
-  const unit = match?.[2].toLowerCase().replace(/s$/, '') ?? '';
-  const factor = UNIT_MS[unit] ?? (unit === '' ? undefined : UNIT_MS[`${unit}s`]);
+  const unit = match?.[2].toLowerCase() ?? '';
+  // The unit as written first: singularising `ms` would make it `m` (minutes).
+  const factor = UNIT_MS[unit] ?? UNIT_MS[unit.replace(/s$/, '')];
   if (!match || factor === undefined) {
     throw new TypeError(`invalid duration: '${duration}' (use e.g. '90 seconds', '1 hour', '30 days')`);
   }

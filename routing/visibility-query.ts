@@ -1,0 +1,23 @@
+/**
+ * Values spliced into Temporal visibility queries. The query language has no reliable escape, so a value that could
+ * break out of its quotes is refused rather than escaped. Customer ids are validated to this shape at the API.
+ */
+const SAFE_VALUE = /^[A-Za-z0-9_.:@+-]{1,256}$/;
+
+export function visibilityValue(value: string): string {
+  if (!SAFE_VALUE.test(value)) throw new TypeError(`'${value}' cannot be used in a visibility query`);
+  return `'${value}'`;
+}
+
+/** Every run of any journey for a customer. */
+export function customerRunsQuery(customerId: string): string {
+  return `WaymarkCustomerId = ${visibilityValue(customerId)}`;
+}
+
+/** The customer's open runs of one journey (every version). */
+export function openJourneyRunsQuery(customerId: string, journey: string): string {
+  return (
+    `WaymarkCustomerId = ${visibilityValue(customerId)} AND WaymarkJourney = ${visibilityValue(journey)} ` +
+    `AND ExecutionStatus = 'Running'`
+  );
+}
