@@ -1,4 +1,3 @@
-import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { Context } from '@temporalio/activity';
@@ -17,7 +16,8 @@ import { abandonedCartV1 } from '../../journeys';
 import { Delivery } from '../../models/delivery';
 import { cartUpdated } from '../../signals';
 import { journeyWorkflowId } from '../../workflows/sdk/workflow-id';
-import { journeyEvent, registerWaymarkSearchAttributes } from '../workflows/journey-test-env';
+import { journeyEvent } from '../workflows/journey-test-env';
+import { createTimeSkippingEnv } from '../support/time-skipping';
 import { connectMongo, createCustomer, createSendPath, requireEnv, uid, type SendPath } from './support';
 
 // The real send path inside a real Temporal worker (time-skipping test server), driven by the real abandoned-cart
@@ -62,17 +62,7 @@ describe('deliver in a Temporal worker', () => {
 
   beforeAll(async () => {
     await connectMongo();
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: {
-        executable: {
-          type: 'existing-path',
-          path:
-            process.env.WAYMARK_TEST_SERVER_LAUNCHER ??
-            path.join(os.homedir(), '.cache/waymark/temporal-test-server-1.31.0/launch.sh'),
-        },
-      },
-    });
-    await registerWaymarkSearchAttributes(env.connection);
+    env = await createTimeSkippingEnv();
     send = createSendPath({ QUIET_HOURS: '21:00-08:00' });
     const workflowBundle = process.env.WAYMARK_WORKFLOW_BUNDLE
       ? { codePath: process.env.WAYMARK_WORKFLOW_BUNDLE }

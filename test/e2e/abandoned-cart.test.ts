@@ -1,11 +1,11 @@
 // HTTP event → Temporal (the time-skipping test server: the cart must sit idle for an hour first) → the real worker
 // and activities → mail in the SMTP sink, web nudge in MongoDB, SMS in the Twilio sink; or an order ends it first.
 import { randomUUID } from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { listSinkMails, listSinkSms, waitForSinkMails, waitForSinkSms } from '../../dev/sink-client';
 import { WebMessage } from '../../models/web-message';
 import { connectTestDatabase, serverEnv } from '../support/servers';
-import { registerWaymarkSearchAttributes } from '../workflows/journey-test-env';
+import { createTimeSkippingEnv } from '../support/time-skipping';
 import { eventually, post, put, startWaymark } from './support';
 
 let env: TestWorkflowEnvironment;
@@ -13,10 +13,7 @@ let db: Awaited<ReturnType<typeof connectTestDatabase>>;
 let waymark: Awaited<ReturnType<typeof startWaymark>>;
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: serverEnv('WAYMARK_TEST_SERVER_LAUNCHER') } },
-  });
-  await registerWaymarkSearchAttributes(env.connection);
+  env = await createTimeSkippingEnv();
   db = await connectTestDatabase('e2e-cart');
   waymark = await startWaymark(env.address);
 }, 120_000);

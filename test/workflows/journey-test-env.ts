@@ -1,11 +1,9 @@
 // Time-skipping environment for journey workflow tests: the Java test server, the journeys' real eligibility and
 // profile activities against the FerretDB of the global setup, and a recording `deliver` (see recordingDeliver).
-import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
-import type { Connection, WorkflowHandle } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { checkEligibility } from '../../activities/eligibility';
@@ -13,18 +11,11 @@ import { loadProfile } from '../../activities/load-profile';
 import type { DeliveryOutcome, DeliveryRequest } from '../../activities/types';
 import type { JourneyEvent, SignalData, SignalDefinition } from '../../signals/define-signal';
 import type { JourneyWorkflow } from '../../workflows/sdk/define-journey';
-import { WAYMARK_SEARCH_ATTRIBUTES } from '../../workflows/sdk/search-attributes';
 import { journeyWorkflowId } from '../../workflows/sdk/workflow-id';
+import { createTimeSkippingEnv } from '../support/time-skipping';
 
 const TASK_QUEUE = 'journey-tests';
 const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
-
-function testServerLauncher(): string {
-  return (
-    process.env.WAYMARK_TEST_SERVER_LAUNCHER ??
-    path.join(os.homedir(), '.cache/waymark/temporal-test-server-1.31.0/launch.sh')
-  );
-}
 
 let bundle: Promise<WorkflowBundleWithSourceMap | { codePath: string }> | undefined;
 /** The worker's workflows (prebuilt by the global setup when it can), or a test's own workflowsPath. */
@@ -44,22 +35,6 @@ const silentLogger = {
   warn: () => undefined,
   error: (message: string) => console.error(message),
 };
-
-/**
- * The Java test server rejects upserts of search attributes it does not know ("search attribute WaymarkStep is not
- * defined"), exactly like a real server would. It implements OperatorService.AddSearchAttributes, so register ours
- * the way an operator registers them on a cluster, instead of making the runtime tolerant of their absence.
- */
-export async function registerWaymarkSearchAttributes(connection: Connection, namespace = 'default'): Promise<void> {
-  const types = temporal.api.enums.v1.IndexedValueType;
-  const searchAttributes = Object.fromEntries(
-    Object.entries(WAYMARK_SEARCH_ATTRIBUTES).map(([name, type]) => [
-      name,
-      type === 'Int' ? types.INDEXED_VALUE_TYPE_INT : types.INDEXED_VALUE_TYPE_KEYWORD,
-    ]),
-  );
-  await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
-}
 
 /**
  * A `deliver` that honours the send path's contract (DeliveryRequest in, DeliveryOutcome out) and records every
@@ -104,10 +79,7 @@ export async function startJourneyTestEnv(options: { workflowsPath?: string } = 
   const mongoUri = process.env.MONGODB_URI;
   if (!mongoUri) throw new Error('MONGODB_URI is not set: run these tests through jest with the global setup');
   await mongoose.connect(mongoUri);
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: testServerLauncher() } },
-  });
-  await registerWaymarkSearchAttributes(env.connection);
+  const env = await createTimeSkippingEnv();
   const delivery = recordingDeliver();
   const worker = await Worker.create({
     connection: env.nativeConnection,
