@@ -1,13 +1,11 @@
 import { heartbeat } from '@temporalio/activity';
-import type { JourneyEvent } from '../signals/define-signal';
+import type { RouteEvent } from '../routing/event-router';
+import type { AudienceMatch, EnterAudienceMatchesResult } from '../sdk/contracts/audience';
 import { scanAudiencePage } from './audience-scan-page';
-import type { AudienceMatch, EnterAudienceMatchesResult } from './audience-types';
-
-/** routing/'s routeEvent: dedupes by event id, signal-with-starts the journeys the event starts. */
-export type RouteJourneyEvent = (event: JourneyEvent) => Promise<{ started: number; duplicate: boolean }>;
 
 export interface AudienceActivityDeps {
-  routeEvent: RouteJourneyEvent;
+  /** routing/'s router: dedupes by event id, signal-with-starts the journeys the event starts. */
+  routeEvent: RouteEvent;
   /**
    * Signal-with-starts in flight at once. The dev server tops out near 190/s from 32 on; FerretDB's SQLite turns
    * many concurrent event-record writes into SQLITE_BUSY, so the default stays low.
@@ -59,5 +57,3 @@ export function createAudienceActivities(deps: AudienceActivityDeps) {
 
   return { scanAudiencePage, enterAudienceMatches };
 }
-
-export type AudienceActivities = ReturnType<typeof createAudienceActivities>;

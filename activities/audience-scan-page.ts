@@ -1,6 +1,6 @@
 import { Profile } from '../models/profile';
-import { findAudience, type AudienceProfile } from './audience-definitions';
-import type { ScanAudiencePageInput, ScanAudiencePageResult } from './audience-types';
+import { findAudience } from '../journeys/find-audience';
+import type { AudienceProfile, ScanAudiencePageInput, ScanAudiencePageResult } from '../sdk/contracts/audience';
 
 /**
  * One page of an audience: profiles in the date window with `_id > afterId`, in `_id` order (range pagination, so a

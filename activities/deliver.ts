@@ -1,177 +1,30 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { Transporter } from 'nodemailer';
-import type { Twilio } from 'twilio';
-import type { Config } from '../config';
-import { Delivery, OUTCOME_UNKNOWN, deliveryId as ledgerId } from '../models/delivery';
-import { Profile } from '../models/profile';
-import { classifyProviderError } from './providers/classify-error';
-import { decideConsent, type ConsentProfile } from './delivery/consent';
-import { capFor, parseFrequencyCaps } from './delivery/frequency-cap-rules';
-import { releaseCapSlot, reserveCapSlot } from './delivery/frequency-caps';
-import { claimSending, finishSending, isFinal, outcomeOf, readLedger, recordDecision } from './delivery/ledger';
-import { effectiveZone, parseQuietHours, quietHoursEnd } from './delivery/quiet-hours';
-import { renderTemplate, TemplateNotFoundError } from './delivery/render';
-import { emailMessageId, sendEmail } from './delivery/send-email';
-import { sendSms } from './delivery/send-sms';
-import { sendWebMessage } from './delivery/send-web';
-import type { DeliveryOutcome, DeliveryRequest } from './types';
-
-export interface DeliverDeps {
-  config: Config;
-  mailer: Transporter;
-  twilio: Twilio;
-}
+import {
+  createSendPath,
+  InvalidDeliveryRequest,
+  TransientProviderError,
+  type SendPathDeps,
+} from '../delivery/send-path';
+import type { JourneyActivities } from '../sdk/contracts/journey-activities';
 
 /** The ApplicationFailure type of a transient provider error; Temporal retries it with the activity's backoff. */
 export const TRANSIENT_PROVIDER_ERROR = 'ProviderTransientError';
 
 /**
- * The one send path every channel uses (ARCHITECTURE.md, Sending):
- *   0. the ledger first: a delivery already decided (sent, blocked, capped, failed) is answered as recorded;
- *   1. consent for channel and topic, and an address;  2. quiet hours (not for web);
- *   3. frequency caps across journeys;  4. the ledger claim (`sending`) under the unique (workflowId, stepId) key;
- *   5. render and call the provider, record the outcome.
- * The checks judge `request.at` (workflow time), so time-skipping tests and replays agree with production.
- *
- * The window between the provider's acceptance and the ledger write: the claim (`sending`) is written right before
- * the provider call, and the result right after it (retried in-process a few times). If the process dies in between,
- * the next attempt finds `sending` and cannot know whether the provider took the message:
- *   - web: the message is stored under the ledger id itself, so the attempt simply does it again (idempotent);
- *   - SMS: the status callback URL carries the ledger id, so Twilio's callback settles the entry as `sent` with the
- *     SID if the message went out; if none has arrived, the entry becomes `failed` / `outcome unknown` and is never
- *     resent (a late callback still corrects it to `sent`);
- *   - email: SMTP has no lookup, so the entry becomes `failed` / `outcome unknown` with the deterministic Message-ID
- *     it would have carried, and is never resent.
- * We choose at most once: a customer never gets a message twice, at the price of rare unknown outcomes, which are
- * recorded and visible, not silent. The window is one SMTP DATA / one Twilio POST long.
+ * The `deliver` activity: the send path (delivery/send-path.ts), with its failures in Temporal's terms. A transient
+ * provider error is retried with the activity's backoff; a request the send path cannot judge fails for good.
  */
-export function createDeliver(deps: DeliverDeps) {
-  const { config } = deps;
-  const quietHours = parseQuietHours(config.QUIET_HOURS);
-  const caps = parseFrequencyCaps(config.FREQUENCY_CAPS);
-
-  return async function deliver(request: DeliveryRequest): Promise<DeliveryOutcome> {
-    const id = ledgerId(request.workflowId, request.stepId);
-    const at = new Date(request.at);
-    if (Number.isNaN(at.getTime())) throw ApplicationFailure.nonRetryable(`bad request time '${request.at}'`);
-
-    const recorded = await readLedger(id);
-    if (recorded && isFinal(recorded.state)) return outcomeOf(recorded);
-    if (recorded?.state === 'sending' && request.channel !== 'web') return settleUnknown(id, request);
-
-    // 1. consent
-    const profile = await Profile.findById(request.customerId).lean<ConsentProfile & { timeZone?: string }>().exec();
-    const consent = decideConsent(profile, request.channel, request.topic, request.legallyRequired === true);
-    if (!consent.allowed) return recordDecision(id, request, { status: 'blocked', reason: consent.reason });
-
-    // 2. quiet hours: in-app messages wait in the customer's inbox and disturb no one, so they are not held back.
-    const zone = effectiveZone(profile?.timeZone, config.DEFAULT_TIME_ZONE);
-    if (request.channel !== 'web') {
-      const opening = quietHoursEnd(at, zone, quietHours);
-      if (opening) {
-        return recordDecision(id, request, { status: 'deferred', reason: 'quiet hours', until: opening.toISOString() });
-      }
-    }
-
-    // Rendering is pure: done before a cap slot is taken, so a broken template costs no slot and sends nothing.
-    let content;
+export function createDeliver(deps: SendPathDeps): JourneyActivities['deliver'] {
+  const send = createSendPath(deps);
+  return async function deliver(request) {
     try {
-      content = await renderTemplate(request.journey, request.template, request.channel, request.data);
-    } catch (err) {
-      if (!(err instanceof TemplateNotFoundError) && !isLiquidError(err)) throw err;
-      await recordFinalFailure(id, request, `template: ${(err as Error).message}`);
-      return { status: 'failed', reason: `template: ${(err as Error).message}` };
-    }
-
-    // 3. frequency caps (legally required notices are neither held back by caps nor counted against them)
-    const rule = request.legallyRequired ? undefined : capFor(caps, request.journey, request.channel);
-    if (rule) {
-      const reservation = await reserveCapSlot({
-        customerId: request.customerId,
-        channel: request.channel,
-        journey: request.journey,
-        deliveryId: id,
-        rule,
-        at,
-        zone,
-      });
-      if (!reservation.reserved) {
-        const reason = `${request.channel} cap ${rule.limit}/${rule.period} reached`;
-        return request.onCap === 'defer'
-          ? recordDecision(id, request, { status: 'deferred', reason, until: reservation.window.end.toISOString() })
-          : recordDecision(id, request, { status: 'capped', reason });
+      return await send(request);
+    } catch (error) {
+      if (error instanceof TransientProviderError) {
+        throw ApplicationFailure.retryable(error.message, TRANSIENT_PROVIDER_ERROR);
       }
+      if (error instanceof InvalidDeliveryRequest) throw ApplicationFailure.nonRetryable(error.message, error.name);
+      throw error;
     }
-
-    // 4. the ledger claim: from here on, only one attempt ever reaches the provider.
-    const claim = await claimSending(id, request, consent.address, request.channel === 'web');
-    if (!claim.claimed) {
-      if (isFinal(claim.entry.state)) return outcomeOf(claim.entry);
-      return settleUnknown(id, request);
-    }
-
-    // 5. the provider
-    const provider = request.channel === 'email' ? 'smtp' : request.channel === 'sms' ? 'twilio' : 'web';
-    let providerMessageId: string;
-    try {
-      if (request.channel === 'email') {
-        providerMessageId = await sendEmail({
-          config,
-          mailer: deps.mailer,
-          request,
-          deliveryId: id,
-          to: consent.address!,
-          content: content as Awaited<ReturnType<typeof renderTemplate<'email'>>>,
-        });
-      } else if (request.channel === 'sms') {
-        providerMessageId = await sendSms({
-          config,
-          twilio: deps.twilio,
-          deliveryId: id,
-          to: consent.address!,
-          content: content as Awaited<ReturnType<typeof renderTemplate<'sms'>>>,
-        });
-      } else {
-        providerMessageId = await sendWebMessage({
-          request,
-          deliveryId: id,
-          content: content as Awaited<ReturnType<typeof renderTemplate<'web'>>>,
-          ttlDays: config.WEB_MESSAGE_TTL_DAYS,
-        });
-      }
-    } catch (err) {
-      const classified = classifyProviderError(err);
-      const reason = `${classified.provider} ${classified.code}: ${classified.message}`.slice(0, 500);
-      if (classified.kind === 'permanent') {
-        await finishSending(id, 'failed', { reason, provider });
-        await releaseCapSlot(id);
-        return { status: 'failed', reason };
-      }
-      // The provider said no (or could not be reached): nothing went out, the next attempt may send.
-      await finishSending(id, 'retrying', { reason, provider });
-      throw ApplicationFailure.retryable(reason, TRANSIENT_PROVIDER_ERROR);
-    }
-    await finishSending(id, 'sent', { providerMessageId, provider });
-    return { status: 'sent', providerMessageId };
   };
-
-  /** An earlier attempt reached the provider and left no result (see the comment above createDeliver). */
-  async function settleUnknown(id: string, request: DeliveryRequest): Promise<DeliveryOutcome> {
-    const providerMessageId = request.channel === 'email' ? emailMessageId(id, config.EMAIL_FROM) : undefined;
-    await Delivery.updateOne(
-      { _id: id, state: 'sending' },
-      { $set: { state: 'failed', reason: OUTCOME_UNKNOWN, ...(providerMessageId ? { providerMessageId } : {}) } },
-    ).exec();
-    const entry = await readLedger(id);
-    return entry ? outcomeOf(entry) : { status: 'failed', reason: OUTCOME_UNKNOWN };
-  }
-}
-
-async function recordFinalFailure(id: string, request: DeliveryRequest, reason: string): Promise<void> {
-  await claimSending(id, request, undefined);
-  await finishSending(id, 'failed', { reason });
-}
-
-function isLiquidError(err: unknown): boolean {
-  return err instanceof Error && /Liquid|ParseError|RenderError|TokenizationError/.test(err.name);
 }

@@ -1,10 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import mongoose from 'mongoose';
-import type { EligibilityRequest, EligibilityResult } from './types';
+import { isInvalidQuery } from '../models/mongo-errors';
 import { Profile } from '../models/profile';
-
-/** MongoDB's answers to a filter it cannot run (BadValue, FailedToParse, TypeMismatch): a bug, not an outage. */
-const INVALID_QUERY_CODES = new Set([2, 9, 14]);
+import type { EligibilityRequest, EligibilityResult } from '../sdk/contracts/journey-activities';
 
 /**
  * Runs a journey's eligibility filter in MongoDB, `{ _id: customerId, ...filter }`. When the profile does not match,
@@ -24,7 +21,7 @@ export async function checkEligibility({ customerId, filter }: EligibilityReques
     }
     return { eligible: false, failed: failed.length > 0 ? failed : Object.keys(filter) };
   } catch (error) {
-    if (isInvalidFilter(error)) {
+    if (isInvalidQuery(error)) {
       // Retrying cannot help: fail the activity for good so the run fails visibly instead of retrying forever.
       throw ApplicationFailure.nonRetryable(
         `eligibility filter ${JSON.stringify(filter)} cannot run: ${(error as Error).message}`,
@@ -33,9 +30,4 @@ export async function checkEligibility({ customerId, filter }: EligibilityReques
     }
     throw error;
   }
-}
-
-function isInvalidFilter(error: unknown): boolean {
-  if (error instanceof mongoose.Error.CastError || error instanceof mongoose.Error.StrictModeError) return true;
-  return error instanceof mongoose.mongo.MongoServerError && INVALID_QUERY_CODES.has(Number(error.code));
 }

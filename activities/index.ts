@@ -1,33 +1,34 @@
-import type { Transporter } from 'nodemailer';
-import type { Twilio } from 'twilio';
-import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
-import { createRouterForActivities } from './audience-router';
+import type { Mailer } from '../delivery/providers/smtp-transport';
+import type { SmsClient } from '../delivery/providers/twilio-client';
+import type { RouteEvent } from '../routing/event-router';
+import type { AudienceActivities } from '../sdk/contracts/audience';
+import type { JourneyActivities } from '../sdk/contracts/journey-activities';
 import { createAudienceActivities } from './audience-activities';
 import { createDeliver } from './deliver';
 import { checkEligibility } from './eligibility';
 import { loadProfile } from './load-profile';
 
-/** What activities need from the process: one pooled SMTP transport, one Twilio client, the Temporal client. */
+/** What activities need from the process: one pooled SMTP transport, one Twilio client, the event router. */
 export interface ActivityDeps {
   config: Config;
-  mailer: Transporter;
-  twilio: Twilio;
-  temporal: Client;
+  mailer: Mailer;
+  twilio: SmsClient;
+  /** How audience matches enter their journeys: the same router the API uses (the worker wires it in). */
+  routeEvent: RouteEvent;
 }
 
 /**
- * Every side effect of a journey, bound to its dependencies (samples-typescript's dependency-injection style).
- * Workflows import `type WaymarkActivities` only and call these through proxyActivities.
+ * Every side effect of journeys and audience scans, bound to its dependencies (samples-typescript's
+ * dependency-injection style), checked against the contracts the workflow code calls through proxyActivities.
  */
 export function createActivities(deps: ActivityDeps) {
-  void deps;
   return {
     checkEligibility,
     loadProfile,
     deliver: createDeliver(deps),
-    ...createAudienceActivities({ routeEvent: createRouterForActivities(deps) }),
-  };
+    ...createAudienceActivities({ routeEvent: deps.routeEvent }),
+  } satisfies JourneyActivities & AudienceActivities;
 }
 
 export type WaymarkActivities = ReturnType<typeof createActivities>;

@@ -1,7 +1,9 @@
-import type { ProfileView } from './types';
 import { Profile } from '../models/profile';
+import type { ProfileView } from '../sdk/contracts/journey-activities';
+import { isoDate } from '../sdk/dates';
 
-const isoDate = (value: Date | null | undefined) => (value ? value.toISOString() : undefined);
+/** An optional instant as an ISO date-time string. */
+const isoDateTime = (value: Date | null | undefined) => (value ? value.toISOString() : undefined);
 
 /** The profile fields journeys may branch on, or null when the customer has no profile. */
 export async function loadProfile({ customerId }: { customerId: string }): Promise<ProfileView | null> {
@@ -22,12 +24,12 @@ export async function loadProfile({ customerId }: { customerId: string }): Promi
       policyId: p.policyId,
       product: p.product,
       status: p.status ?? 'active',
-      ...optional('renewalDate', isoDate(p.renewalDate)),
+      ...optional('renewalDate', isoDateTime(p.renewalDate)),
     })),
     dependents: (doc.dependents ?? []).map((d) => ({
       dependentId: d.dependentId,
       ...optional('firstName', d.firstName),
-      birthDate: d.birthDate.toISOString().slice(0, 10),
+      birthDate: isoDate(d.birthDate),
       ...optional('policyId', d.policyId),
       ...optional('customerId', d.customerId),
       covered: d.covered ?? false,

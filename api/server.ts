@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
-import { createEventRouter } from '../routing/route-event';
+import { createEventRouter } from '../routing/event-router';
 import { apiKeyAuth } from './plugins/api-key-auth';
 import { installErrorHandler } from './plugins/error-handler';
 import { catalogRoutes } from './routes/catalog';

@@ -9,12 +9,12 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import mongoose from 'mongoose';
 import { createAudienceActivities } from '../activities/audience-activities';
-import { renewalWindowAudience } from '../activities/audience-definitions';
+import { renewalWindowAudience } from '../journeys';
 import { scanAudiencePage } from '../activities/audience-scan-page';
-import type { AudienceScanResult } from '../activities/audience-types';
+import type { AudienceScanResult } from '../sdk/contracts/audience';
 import { startStack, type Stack } from '../dev/stack';
 import { Profile } from '../models/profile';
-import { createEventRouter } from '../routing/route-event';
+import { createEventRouter } from '../routing/event-router';
 
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 100_000);
 const BATCH = 1_000;

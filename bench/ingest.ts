@@ -15,13 +15,13 @@ import { startStack } from '../dev/stack';
 import { freePort } from '../dev/free-port';
 import { Profile } from '../models/profile';
 import { createWaymarkWorker } from '../worker/create-worker';
-import { journeyWorkflowId } from '../workflows/sdk/workflow-id';
+import { journeyWorkflowId } from '../sdk/workflow-id';
 import {
   WaymarkCustomerId,
   WaymarkJourney,
   WaymarkJourneyVersion,
   WaymarkStep,
-} from '../workflows/sdk/search-attributes';
+} from '../sdk/search-attributes';
 import type { Client } from '@temporalio/client';
 
 const STEP_AFTER_SIGNAL = 'cart-idle';

@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
-import { audienceCatalog, findAudience } from '../activities/audience-definitions';
 import { loadConfig } from '../config';
-import { journeyCatalog } from '../journeys';
-import { WaymarkJourneyVersion, WaymarkOutcome, WaymarkStep } from '../workflows/sdk/search-attributes';
-import { audienceScheduleId } from '../worker/schedules';
+import { audienceCatalog, journeyCatalog } from '../journeys';
+import { findAudience } from '../journeys/find-audience';
+import { countOpenRunsByVersion } from '../routing/open-runs';
+import { customerRunsQuery } from '../routing/visibility-query';
+import { WaymarkJourneyVersion, WaymarkOutcome, WaymarkStep } from '../sdk/search-attributes';
+import { audienceScanWorkflowId, audienceScheduleId } from '../sdk/workflow-id';
 import { CliError, connectTemporal } from './connect';
-import { countOpenRunsByVersion } from './open-runs';
 import { saveJourneyHistory } from './save-history';
 import { formatTable } from './table';
 
@@ -39,7 +40,13 @@ program
   .requiredOption('--customer <id>', 'customer id')
   .option('--limit <n>', 'at most this many runs', (v) => Number.parseInt(v, 10), 50)
   .action(async (options: { customer: string; limit: number }) => {
-    const query = `WaymarkCustomerId = '${options.customer.replace(/'/g, "\\'")}'`;
+    const query = (() => {
+      try {
+        return customerRunsQuery(options.customer);
+      } catch (err) {
+        throw new CliError(`${(err as Error).message}: customer ids use letters, digits and _ . : @ + -`);
+      }
+    })();
     const rows: string[][] = [];
     for await (const run of (await temporal()).workflow.list({ query, pageSize: options.limit })) {
       const attrs = run.typedSearchAttributes;
@@ -95,7 +102,8 @@ audience
           'which creates the audience schedules.',
       );
     }
-    console.log(`triggered ${handle.scheduleId}; watch workflow audience-scan/${definition.name} in the Temporal UI`);
+    const scan = audienceScanWorkflowId(definition.name);
+    console.log(`triggered ${handle.scheduleId}; watch workflow ${scan} in the Temporal UI`);
   });
 
 const histories = program.command('histories').description('saved journey histories replayed by npm test');

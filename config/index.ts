@@ -29,7 +29,6 @@ const configSchema = z.object({
   /** How long a web (in-app) message stays visible. */
   WEB_MESSAGE_TTL_DAYS: z.coerce.number().positive().default(14),
   LOG_LEVEL: z.string().default('info'),
-  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,4 +1,4 @@
-import { escapeHtml } from './sink-http';
+import { escapeHtml } from '../delivery/html';
 import type { SinkMail } from './smtp-sink';
 
 // The dev inbox pages the SMTP sink serves: a list of kept mail and one mail's HTML.

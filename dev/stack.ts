@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { Connection } from '@temporalio/client';
-import { WAYMARK_SEARCH_ATTRIBUTES } from '../workflows/sdk/search-attributes';
+import { WAYMARK_SEARCH_ATTRIBUTES } from '../sdk/search-attributes';
 import { startServerProcess, waitUntilReady, type ServerProcess } from './child-process';
 import { freePort, portFrom } from './free-port';
 import { provisionFerretdb } from './provision/ferretdb';

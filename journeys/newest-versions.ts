@@ -1,4 +1,4 @@
-import type { JourneyWorkflow } from '../workflows/sdk/define-journey';
+import type { JourneyWorkflow } from '../sdk/define-journey';
 import { journeyCatalog } from './index';
 
 /** The newest version of each journey: where new entries start. */

@@ -1,7 +1,7 @@
 import { journeyCatalog } from '../journeys';
 import { newestJourneyVersions } from '../journeys/newest-versions';
-import type { JourneyWorkflow } from '../workflows/sdk/define-journey';
-import type { SignalRoute } from '../workflows/sdk/journey-types';
+import type { JourneyWorkflow } from '../sdk/define-journey';
+import type { SignalRoute } from '../sdk/journey-types';
 
 /** A journey that a signal starts: new entries go to the newest version. */
 export function journeysStartedBy(

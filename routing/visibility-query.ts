@@ -14,6 +14,15 @@ export function customerRunsQuery(customerId: string): string {
   return `WaymarkCustomerId = ${visibilityValue(customerId)}`;
 }
 
+/** The open runs of one journey version, every customer's (also what to paste in the Temporal UI). */
+export function openVersionRunsQuery(journey: string, version: number): string {
+  if (!Number.isInteger(version)) throw new TypeError(`journey version ${version} is not an integer`);
+  return (
+    `WaymarkJourney = ${visibilityValue(journey)} AND WaymarkJourneyVersion = ${version} ` +
+    `AND ExecutionStatus = 'Running'`
+  );
+}
+
 /** The customer's open runs of one journey (every version). */
 export function openJourneyRunsQuery(customerId: string, journey: string): string {
   return (

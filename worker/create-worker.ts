@@ -3,12 +3,13 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import mongoose from 'mongoose';
 import type { Config } from '../config';
 import { createActivities } from '../activities';
-import { createMailer } from '../activities/providers/smtp-transport';
-import { createTwilioClient } from '../activities/providers/twilio-client';
+import { createMailer } from '../delivery/providers/smtp-transport';
+import { createTwilioClient } from '../delivery/providers/twilio-client';
+import { createEventRouter } from '../routing/event-router';
 
 export interface WaymarkWorker {
   worker: Worker;
-  /** The worker's Temporal client (activities use it to route events; start-up uses it for schedules). */
+  /** The worker's Temporal client (the audience activities route events with it; start-up creates schedules). */
   temporal: Client;
   /** Closes the connections the worker opened (call after `worker.run()` resolves). */
   close(): Promise<void>;
@@ -28,6 +29,9 @@ export async function createWaymarkWorker(
   const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const mailer = createMailer(config);
   const twilio = createTwilioClient(config);
+  // Audience matches enter journeys through the same router as API events.
+  const taskQueue = overrides.taskQueue ?? config.TEMPORAL_TASK_QUEUE;
+  const routeEvent = createEventRouter({ client: temporal, taskQueue });
   const code = overrides.workflowBundle
     ? { workflowBundle: overrides.workflowBundle }
     : { workflowsPath: overrides.workflowsPath ?? require.resolve('../workflows') };
@@ -35,9 +39,9 @@ export async function createWaymarkWorker(
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: overrides.taskQueue ?? config.TEMPORAL_TASK_QUEUE,
+    taskQueue,
     ...code,
-    activities: createActivities({ config, mailer, twilio, temporal }),
+    activities: createActivities({ config, mailer, twilio, routeEvent }),
     interceptors: overrides.interceptors,
   });
   return {

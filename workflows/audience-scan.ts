@@ -1,8 +1,11 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { AudienceActivities } from '../activities/audience-activities';
-import type { AudienceScanInput, AudienceScanProgress, AudienceScanResult } from '../activities/audience-types';
-
-const DAY_MS = 86_400_000;
+import type {
+  AudienceActivities,
+  AudienceScanInput,
+  AudienceScanProgress,
+  AudienceScanResult,
+} from '../sdk/contracts/audience';
+import { addDays } from '../sdk/dates';
 export const DEFAULT_PAGE_SIZE = 500;
 export const DEFAULT_PAGES_PER_RUN = 50;
 
@@ -17,7 +20,7 @@ function firstProgress(windowDays: number, asOf?: string): AudienceScanProgress 
   const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   return {
     windowStart: new Date(start).toISOString(),
-    windowEnd: new Date(start + windowDays * DAY_MS).toISOString(),
+    windowEnd: addDays(new Date(start), windowDays).toISOString(),
     runs: 1,
     pages: 0,
     profilesScanned: 0,

@@ -1,3 +1,3 @@
-// The worker's workflowsPath: every workflow type it registers.
+// The worker's workflow bundle (workflowsPath): every workflow type it registers. Deterministic code only.
 export * from '../journeys';
 export { audienceScan } from './audience-scan';

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { signalCatalog } from '../../signals';
 import { journeyCatalog } from '../../journeys';
-import { countOpenRunsByVersion } from '../../cli/open-runs';
+import { countOpenRunsByVersion } from '../../routing/open-runs';
 
 export interface CatalogRoutesOptions {
   temporal: Client;

@@ -2,8 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findSignal, signalCatalog, type JourneyEvent } from '../../signals';
-import { Profile } from '../../models/profile';
-import type { RoutingReport } from '../../routing/route-event';
+import type { RouteEvent } from '../../routing/event-router';
+import { resolveCustomer } from '../../routing/identity';
 import { ApiError, describe, type FieldError } from '../plugins/error-handler';
 import { customerIdSchema, phoneSchema } from '../schemas';
 
@@ -42,7 +42,7 @@ const eventResult = z.object({
 });
 
 export interface EventRoutesOptions {
-  routeEvent: (event: JourneyEvent) => Promise<RoutingReport>;
+  routeEvent: RouteEvent;
 }
 
 /** Checks `data` against the signal's schema; field paths name the event in the batch. */
@@ -89,21 +89,6 @@ function validateData(envelope: EventEnvelope, prefix: string): FieldError[] {
   return errors;
 }
 
-const lookups = {
-  email: (email: string) => ({ email: email.toLowerCase() }),
-  phone: (phone: string) => ({ phone }),
-  anonymousId: (anonymousId: string) => ({ anonymousIds: anonymousId }),
-};
-
-/** The customer an event names: by the first identity field the signal accepts that the event carries. */
-async function resolveCustomer(envelope: EventEnvelope): Promise<string | { lookedFor: object }> {
-  const field = findSignal(envelope.signal)!.identity.find((f) => envelope[f] !== undefined)!;
-  if (field === 'customerId') return envelope.customerId!;
-  const filter = lookups[field](envelope[field]!);
-  const profile = await Profile.findOne(filter, { _id: 1 }).lean();
-  return profile ? (profile._id as string) : { lookedFor: filter };
-}
-
 export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, opts) => {
   app.withTypeProvider<ZodTypeProvider>().post(
     '/v1/events',
@@ -121,9 +106,9 @@ export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, o
       // All or nothing: a batch with a bad event routes none of them, so a corrected resend is simple.
       if (errors.length) throw new ApiError(400, 'validation', describe(errors), errors);
       // Every customer is resolved before any event is routed, for the same reason.
-      const customers = await Promise.all(batch.map(resolveCustomer));
+      const customers = await Promise.all(batch.map((e) => resolveCustomer(e, findSignal(e.signal)!.identity)));
       const unresolved = customers.flatMap((c, i) =>
-        typeof c === 'string' ? [] : [{ event: 'events' in request.body ? `events.${i}` : 'event', ...c }],
+        'customerId' in c ? [] : [{ event: 'events' in request.body ? `events.${i}` : 'event', ...c }],
       );
       if (unresolved.length) {
         throw new ApiError(
@@ -137,7 +122,7 @@ export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, o
       const results = [];
       for (const [i, envelope] of batch.entries()) {
         const signal = findSignal(envelope.signal)!;
-        const customerId = customers[i] as string;
+        const { customerId } = customers[i] as { customerId: string };
         const event: JourneyEvent = {
           id: envelope.id,
           signal: signal.name,

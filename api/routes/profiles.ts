@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isDuplicateKey } from '../../models/mongo-errors';
 import { Profile } from '../../models/profile';
 import { ApiError } from '../plugins/error-handler';
 import { customerIdSchema as customerId, phoneSchema } from '../schemas';
@@ -10,7 +11,8 @@ const channelConsent = z.object({
   topics: z.record(z.string(), z.boolean()).optional(),
 });
 
-const isoDate = z.iso.date().or(z.iso.datetime({ offset: true }));
+/** A day (`2026-05-01`) or an instant with its offset. */
+const dateOrDateTime = z.iso.date().or(z.iso.datetime({ offset: true }));
 
 export const profileBody = z.object({
   email: z.email().optional(),
@@ -34,7 +36,7 @@ export const profileBody = z.object({
         policyId: z.string().min(1),
         product: z.string().min(1),
         status: z.enum(['active', 'lapsed', 'cancelled']).default('active'),
-        renewalDate: isoDate.optional(),
+        renewalDate: dateOrDateTime.optional(),
       }),
     )
     .optional(),
@@ -43,7 +45,7 @@ export const profileBody = z.object({
       z.object({
         dependentId: z.string().min(1),
         firstName: z.string().optional(),
-        birthDate: isoDate,
+        birthDate: dateOrDateTime,
         policyId: z.string().optional(),
         customerId: customerId.optional(),
         covered: z.boolean().default(false),
@@ -87,7 +89,7 @@ export const profileRoutes: FastifyPluginAsync = async (app) => {
         ).lean();
         return toResponse(doc as Record<string, unknown>);
       } catch (error) {
-        if ((error as { code?: number }).code === 11000) {
+        if (isDuplicateKey(error)) {
           throw new ApiError(409, 'conflict', 'another profile already has this email or phone');
         }
         throw error;

@@ -2,13 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { z } from 'zod';
-import {
-  WaymarkJourney,
-  WaymarkJourneyVersion,
-  WaymarkOutcome,
-  WaymarkStep,
-} from '../../workflows/sdk/search-attributes';
-import { journeyStateQuery } from '../../workflows/sdk/queries';
+import { WaymarkJourney, WaymarkJourneyVersion, WaymarkOutcome, WaymarkStep } from '../../sdk/search-attributes';
+import { journeyStateQuery } from '../../sdk/queries';
 import { ApiError } from '../plugins/error-handler';
 import { customerIdSchema } from '../schemas';
 import { customerRunsQuery } from '../../routing/visibility-query';

@@ -2,10 +2,11 @@ import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import twilio from 'twilio';
 import type { Config } from '../../config';
-import { changeConsent } from '../../activities/delivery/change-consent';
-import type { RouteEvent } from '../../activities/delivery/route-event';
-import { Delivery, OUTCOME_UNKNOWN } from '../../models/delivery';
+import { changeConsent } from '../../delivery/change-consent';
+import { escapeHtml } from '../../delivery/html';
+import { recordSmsStatus } from '../../delivery/ledger';
 import { Profile } from '../../models/profile';
+import type { RouteEvent } from '../../routing/event-router';
 
 export interface TwilioWebhookOptions {
   config: Pick<Config, 'PUBLIC_URL' | 'TWILIO_AUTH_TOKEN'>;
@@ -52,19 +53,13 @@ export const twilioWebhookRoutes: FastifyPluginAsync<TwilioWebhookOptions> = asy
     const status = form.MessageStatus ?? form.SmsStatus;
     const delivery = (request.query as { delivery?: unknown }).delivery;
     if (!sid || !status) return reply.code(400).send({ error: 'MessageSid and MessageStatus are required' });
-    const provider = {
-      providerStatus: status,
-      providerStatusAt: new Date(),
-      ...(form.ErrorCode ? { providerErrorCode: form.ErrorCode } : {}),
-    };
-    const bySid = await Delivery.updateOne({ providerMessageId: sid }, { $set: provider }).exec();
-    if (bySid.matchedCount === 0 && typeof delivery === 'string') {
-      // The send's ledger write was lost (see activities/deliver.ts): Twilio's callback proves the message went out.
-      await Delivery.updateOne(
-        { _id: delivery, $or: [{ state: 'sending' }, { state: 'failed', reason: OUTCOME_UNKNOWN }] },
-        { $set: { ...provider, state: 'sent', provider: 'twilio', providerMessageId: sid }, $unset: { reason: '' } },
-      ).exec();
-    }
+    await recordSmsStatus({
+      sid,
+      status,
+      at: new Date(),
+      ...(form.ErrorCode ? { errorCode: form.ErrorCode } : {}),
+      ...(typeof delivery === 'string' ? { deliveryId: delivery } : {}),
+    });
     return reply.code(204).send();
   });
 
@@ -111,10 +106,6 @@ function formOf(request: FastifyRequest): Form {
 }
 
 function twiml(message?: string): string {
-  const inner = message ? `<Message>${escapeXml(message)}</Message>` : '';
+  const inner = message ? `<Message>${escapeHtml(message)}</Message>` : '';
   return `<?xml version="1.0" encoding="UTF-8"?><Response>${inner}</Response>`;
-}
-
-function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

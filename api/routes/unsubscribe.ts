@@ -2,9 +2,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config';
-import { changeConsent } from '../../activities/delivery/change-consent';
-import type { RouteEvent } from '../../activities/delivery/route-event';
-import { verifyUnsubscribeToken, type UnsubscribeClaims } from '../../activities/delivery/unsubscribe-token';
+import { changeConsent } from '../../delivery/change-consent';
+import { escapeHtml } from '../../delivery/html';
+import { verifyUnsubscribeToken, type UnsubscribeClaims } from '../../delivery/unsubscribe-token';
+import type { RouteEvent } from '../../routing/event-router';
 
 export interface UnsubscribeRoutesOptions {
   config: Pick<Config, 'UNSUBSCRIBE_SECRET'>;
@@ -94,8 +95,4 @@ function page(heading: string, body = ''): string {
     'content="width=device-width,initial-scale=1"><title>Unsubscribe</title></head>' +
     `<body style="font-family:sans-serif;max-width:32rem;margin:3rem auto"><h1>${heading}</h1>${body}</body></html>`
   );
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

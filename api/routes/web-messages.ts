@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { RouteEvent } from '../../activities/delivery/route-event';
+import type { RouteEvent } from '../../routing/event-router';
 import { WebMessage, type WebMessageDocument } from '../../models/web-message';
 
 export interface WebMessageRoutesOptions {
@@ -47,7 +47,7 @@ function toJson(doc: WebMessageDocument): z.infer<typeof webMessage> {
 }
 
 /**
- * In-app messages for the customer's site or app (stored by the send path, see activities/delivery/send-web.ts).
+ * In-app messages for the customer's site or app (stored by the send path, see delivery/send-web.ts).
  *   GET  /v1/customers/:id/web-messages                          unexpired, unseen first, newest first within each
  *   GET  /v1/customers/:id/web-messages/stream                   server-sent events, one `message` event per new one
  *   POST /v1/customers/:id/web-messages/:messageId/seen|clicked  recorded once, and routed as `message.engaged`

@@ -1,5 +1,5 @@
 import { cartUpdated, orderCompleted } from '../../signals';
-import { defineJourney } from '../../workflows/sdk';
+import { defineJourney } from '../../sdk';
 
 /** How long a cart must sit unchanged before it counts as abandoned. */
 export const CART_IDLE = '1 hour';

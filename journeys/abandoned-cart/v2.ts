@@ -1,11 +1,16 @@
 import { cartUpdated, orderCompleted } from '../../signals';
-import { defineJourney } from '../../workflows/sdk';
-import { ATTRIBUTION_WINDOW, CART_IDLE } from './v1';
+import { defineJourney } from '../../sdk';
 
+// Each version keeps its own constants: a change to v1's would silently change v2 and every open v1 run, and
+// replaying saved histories does not catch a changed timer duration.
+/** How long a cart must sit unchanged before it counts as abandoned. */
+export const CART_IDLE = '1 hour';
 /** From the reminder email to the on-site nudge. */
 export const WEB_NUDGE_AFTER = '4 hours';
 /** From the on-site nudge to the SMS last call. */
 export const LAST_CALL_AFTER_NUDGE = '20 hours';
+/** After the last call, orders still count as converted for this long. */
+export const ATTRIBUTION_WINDOW = '2 days';
 
 /**
  * v2: v1 went straight from email to SMS, the costliest and most intrusive channel. v2 first shows an in-app message

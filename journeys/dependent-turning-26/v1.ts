@@ -1,7 +1,6 @@
 import { dependentCovered, dependentRemoved, dependentTurning26 } from '../../signals';
-import { defineJourney, exitOn } from '../../workflows/sdk';
+import { addDays, defineJourney, exitOn, isoDate, startOfIsoDate } from '../../sdk';
 
-const DAY_MS = 86_400_000;
 /** The individual-policy offer stays open this long after the 26th birthday. */
 export const OFFER_DAYS_AFTER_BIRTHDAY = 60;
 /** The policyholder's SMS reminder goes out this many days before the birthday. */
@@ -29,8 +28,8 @@ export const dependentTurning26V1 = defineJourney({
 
   async run(j, turning) {
     const { dependentId, dependentCustomerId, turns26On } = turning.data;
-    const birthday = new Date(`${turns26On}T00:00:00Z`);
-    const offerEnds = new Date(birthday.getTime() + OFFER_DAYS_AFTER_BIRTHDAY * DAY_MS);
+    const birthday = startOfIsoDate(turns26On);
+    const offerEnds = addDays(birthday, OFFER_DAYS_AFTER_BIRTHDAY);
     const holder = await j.profile();
     const dependent = holder?.dependents.find((d) => d.dependentId === dependentId);
     if (dependent?.covered) j.exit('dependent already covered');
@@ -42,7 +41,7 @@ export const dependentTurning26V1 = defineJourney({
       dependentName: dependentName ?? 'your dependent',
       holderName: holder?.firstName ?? '',
       turns26On,
-      offerEnds: offerEnds.toISOString().slice(0, 10),
+      offerEnds: isoDate(offerEnds),
       copy,
     };
 
@@ -53,7 +52,7 @@ export const dependentTurning26V1 = defineJourney({
     }
 
     j.step('wait-for-reminder');
-    await j.sleepUntil(new Date(birthday.getTime() - REMINDER_DAYS_BEFORE * DAY_MS));
+    await j.sleepUntil(addDays(birthday, -REMINDER_DAYS_BEFORE));
 
     j.step('reminder');
     await j.sms('dependent-offer-reminder', offer, { topic: 'offers' });

@@ -1,8 +1,11 @@
 import { dependentCovered, dependentRemoved, dependentTurning26 } from '../../signals';
-import { defineJourney, exitOn } from '../../workflows/sdk';
-import { OFFER_DAYS_AFTER_BIRTHDAY, REMINDER_DAYS_BEFORE } from './v1';
+import { addDays, defineJourney, exitOn, isoDate, startOfIsoDate } from '../../sdk';
 
-const DAY_MS = 86_400_000;
+// Each version keeps its own constants (see abandoned-cart/v2.ts).
+/** The individual-policy offer stays open this long after the 26th birthday. */
+export const OFFER_DAYS_AFTER_BIRTHDAY = 60;
+/** The policyholder's SMS reminder goes out this many days before the birthday. */
+export const REMINDER_DAYS_BEFORE = 7;
 
 /**
  * v2: the birthday comes from the newest `dependent.turning-26` event, so a corrected birth date (re-sent by the
@@ -29,8 +32,8 @@ export const dependentTurning26V2 = defineJourney({
 
   async run(j, turning) {
     const { dependentId, dependentCustomerId } = turning.data;
-    const birthday = () => new Date(`${(j.latest(dependentTurning26) ?? turning).data.turns26On}T00:00:00Z`);
-    const offerEnds = () => new Date(birthday().getTime() + OFFER_DAYS_AFTER_BIRTHDAY * DAY_MS);
+    const birthday = () => startOfIsoDate((j.latest(dependentTurning26) ?? turning).data.turns26On);
+    const offerEnds = () => addDays(birthday(), OFFER_DAYS_AFTER_BIRTHDAY);
     const holder = await j.profile();
     const dependent = holder?.dependents.find((d) => d.dependentId === dependentId);
     if (dependent?.covered) j.exit('dependent already covered');
@@ -39,8 +42,8 @@ export const dependentTurning26V2 = defineJourney({
       dependentId,
       dependentName: turning.data.firstName ?? dependent?.firstName ?? 'your dependent',
       holderName: holder?.firstName ?? '',
-      turns26On: birthday().toISOString().slice(0, 10),
-      offerEnds: offerEnds().toISOString().slice(0, 10),
+      turns26On: isoDate(birthday()),
+      offerEnds: isoDate(offerEnds()),
       copy,
     });
 
@@ -51,7 +54,7 @@ export const dependentTurning26V2 = defineJourney({
     }
 
     j.step('wait-for-reminder');
-    await j.sleepUntil(() => new Date(birthday().getTime() - REMINDER_DAYS_BEFORE * DAY_MS));
+    await j.sleepUntil(() => addDays(birthday(), -REMINDER_DAYS_BEFORE));
 
     j.step('reminder');
     await j.sms('dependent-offer-reminder', offer(), { topic: 'offers' });

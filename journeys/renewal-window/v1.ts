@@ -1,7 +1,6 @@
 import { policyChanged, policyRenewalDue, policyRenewed } from '../../signals';
-import { defineJourney, exitOn, on } from '../../workflows/sdk';
+import { addDays, defineJourney, exitOn, isoDate, on } from '../../sdk';
 
-const DAY_MS = 86_400_000;
 /** The SMS reminder goes out this many days before the renewal date. */
 export const REMINDER_DAYS_BEFORE = 7;
 
@@ -37,7 +36,7 @@ export const renewalWindowV1 = defineJourney({
         .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
       return new Date(dated[dated.length - 1].data.renewalDate as string);
     };
-    const details = () => ({ policyId, renewalDate: renewalDate().toISOString().slice(0, 10) });
+    const details = () => ({ policyId, renewalDate: isoDate(renewalDate()) });
 
     const policy = (await j.profile())?.policies.find((p) => p.policyId === policyId);
     if (policy?.status !== 'active') j.exit(`policy ${policy?.status ?? 'no longer on the profile'}`, 'lost');
@@ -47,13 +46,13 @@ export const renewalWindowV1 = defineJourney({
     await j.web('renewal-banner', details(), { topic: 'renewals' });
 
     j.step('wait-for-reminder');
-    await j.sleepUntil(() => new Date(renewalDate().getTime() - REMINDER_DAYS_BEFORE * DAY_MS));
+    await j.sleepUntil(() => addDays(renewalDate(), -REMINDER_DAYS_BEFORE));
 
     j.step('reminder');
     await j.sms('renewal-reminder', details(), { topic: 'renewals' });
 
     j.step('wait-for-renewal-date');
-    await j.sleepUntil(() => new Date(renewalDate().getTime() + DAY_MS));
+    await j.sleepUntil(() => addDays(renewalDate(), 1));
 
     j.exit('renewal date passed without renewal', 'lost');
   },

@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { cartUpdated, profileUpdated, type JourneyEvent } from '../../signals';
 import { abandonedCartV1 } from '../../journeys';
-import { routeEvent, type RouterDeps } from '../../routing/route-event';
+import { routeEvent, type RouterDeps } from '../../routing/event-router';
 import { openJourneyRunsQuery } from '../../routing/visibility-query';
-import { defineJourney, on } from '../../workflows/sdk';
-import { WaymarkCustomerId, WaymarkJourney, WaymarkJourneyVersion } from '../../workflows/sdk/search-attributes';
+import { defineJourney, on } from '../../sdk';
+import { WaymarkCustomerId, WaymarkJourney, WaymarkJourneyVersion } from '../../sdk/search-attributes';
 import { connectTemporal, connectTestDatabase, uniqueTaskQueue } from '../support/servers';
 
 let db: Awaited<ReturnType<typeof connectTestDatabase>>;

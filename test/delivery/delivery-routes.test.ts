@@ -4,7 +4,7 @@ import mongoose from 'mongoose';
 import twilio from 'twilio';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { listSinkMails, sendInboundSms } from '../../dev/sink-client';
-import { signUnsubscribeToken } from '../../activities/delivery/unsubscribe-token';
+import { signUnsubscribeToken } from '../../delivery/unsubscribe-token';
 import type { JourneyEvent } from '../../signals/define-signal';
 import { unsubscribeRoutes } from '../../api/routes/unsubscribe';
 import { twilioWebhookRoutes } from '../../api/routes/twilio-webhooks';
@@ -27,7 +27,10 @@ describe('delivery endpoints: unsubscribe, Twilio webhooks, web messages', () =>
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);
     await app.register(formbody);
-    const routeEvent = async (event: JourneyEvent) => void routed.push(event);
+    const routeEvent = async (event: JourneyEvent) => {
+      routed.push(event);
+      return { eventId: event.id, duplicate: false, started: 0, signalled: 0, runs: [] };
+    };
     // PUBLIC_URL is only known after listen; the plugins read it from this object when requests arrive.
     const config = {
       PUBLIC_URL: '',

@@ -1,4 +1,4 @@
-import { effectiveZone, parseQuietHours, quietHoursEnd } from '../../activities/delivery/quiet-hours';
+import { effectiveZone, parseQuietHours, quietHoursEnd } from '../../delivery/quiet-hours';
 
 describe('quiet hours', () => {
   const overnight = parseQuietHours('21:00-08:00');

@@ -15,7 +15,7 @@ import { listSinkMails, listSinkSms } from '../../dev/sink-client';
 import { abandonedCartV1 } from '../../journeys';
 import { Delivery } from '../../models/delivery';
 import { cartUpdated } from '../../signals';
-import { journeyWorkflowId } from '../../workflows/sdk/workflow-id';
+import { journeyWorkflowId } from '../../sdk/workflow-id';
 import { journeyEvent } from '../workflows/journey-test-env';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 import { connectMongo, createCustomer, createSendPath, requireEnv, uid, type SendPath } from './support';

@@ -4,7 +4,7 @@ import { listSinkMails, listSinkSms } from '../../dev/sink-client';
 import { Delivery, deliveryId } from '../../models/delivery';
 import { FrequencySlot } from '../../models/frequency-slot';
 import { WebMessage } from '../../models/web-message';
-import { verifyUnsubscribeToken } from '../../activities/delivery/unsubscribe-token';
+import { verifyUnsubscribeToken } from '../../delivery/unsubscribe-token';
 import { connectMongo, createCustomer, createSendPath, request, requireEnv, type SendPath } from './support';
 
 describe('the send path (deliver activity) against the real SMTP sink, Twilio sink and MongoDB', () => {

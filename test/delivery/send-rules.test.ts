@@ -1,6 +1,6 @@
-import { decideConsent } from '../../activities/delivery/consent';
-import { capFor, parseFrequencyCaps } from '../../activities/delivery/frequency-cap-rules';
-import { capWindow } from '../../activities/delivery/frequency-caps';
+import { decideConsent } from '../../delivery/consent';
+import { capFor, parseFrequencyCaps } from '../../delivery/frequency-cap-rules';
+import { capWindow } from '../../delivery/frequency-caps';
 
 describe('consent decisions', () => {
   const profile = (consent: Record<string, unknown>, more: Record<string, unknown> = {}) => ({

@@ -4,9 +4,9 @@ import type { Transporter } from 'nodemailer';
 import type { Twilio } from 'twilio';
 import { loadConfig, type Config } from '../../config';
 import { createDeliver } from '../../activities/deliver';
-import { createMailer } from '../../activities/providers/smtp-transport';
-import { createTwilioClient } from '../../activities/providers/twilio-client';
-import type { DeliveryRequest } from '../../activities/types';
+import { createMailer } from '../../delivery/providers/smtp-transport';
+import { createTwilioClient } from '../../delivery/providers/twilio-client';
+import type { DeliveryRequest } from '../../sdk/contracts/journey-activities';
 import { Profile } from '../../models/profile';
 
 // Shared by the delivery suites: the real servers of the Jest global setup (MONGODB_URI, SMTP_URL, ...).

@@ -1,4 +1,4 @@
-import { signUnsubscribeToken, verifyUnsubscribeToken } from '../../activities/delivery/unsubscribe-token';
+import { signUnsubscribeToken, verifyUnsubscribeToken } from '../../delivery/unsubscribe-token';
 
 describe('unsubscribe tokens', () => {
   const secret = 'test-secret';

@@ -12,13 +12,13 @@ import { loadConfig } from '../../config';
 import { startStack, type Stack } from '../../dev/stack';
 import { journeyCatalog } from '../../journeys';
 import { Profile } from '../../models/profile';
-import { createEventRouter } from '../../routing/route-event';
+import { createEventRouter } from '../../routing/event-router';
 import type { JourneyEvent } from '../../signals';
 import { saveJourneyHistory } from '../../cli/save-history';
-import type { JourneyWorkflow } from '../../workflows/sdk/define-journey';
-import type { JourneyState } from '../../workflows/sdk/journey-types';
-import { WaymarkCustomerId, WaymarkJourney, WaymarkJourneyVersion } from '../../workflows/sdk/search-attributes';
-import { journeyWorkflowId } from '../../workflows/sdk/workflow-id';
+import type { JourneyWorkflow } from '../../sdk/define-journey';
+import type { JourneyState } from '../../sdk/journey-types';
+import { WaymarkCustomerId, WaymarkJourney, WaymarkJourneyVersion } from '../../sdk/search-attributes';
+import { journeyWorkflowId } from '../../sdk/workflow-id';
 import { createWaymarkWorker } from '../../worker/create-worker';
 
 const DAY = 86_400_000;

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { bundleWorkflowCode, Worker, type ReplayResult } from '@temporalio/worker';
 import { journeyCatalog } from '../../journeys';
-import { journeyWorkflowType } from '../../workflows/sdk/workflow-id';
+import { journeyWorkflowType } from '../../sdk/workflow-id';
 import { historyWorkflowType, loadHistory, savedHistoryFiles, type SavedHistoryFile } from './saved-histories';
 
 const files = savedHistoryFiles();

@@ -1,11 +1,6 @@
-import {
-  addYears,
-  audienceEventId,
-  dependentTurning26Audience,
-  findAudience,
-  renewalWindowAudience,
-  type AudienceProfile,
-} from '../../activities/audience-definitions';
+import { dependentTurning26Audience, renewalWindowAudience } from '../../journeys';
+import { findAudience } from '../../journeys/find-audience';
+import { addYears, audienceEventId, type AudienceProfile } from '../../sdk';
 
 const window = { start: new Date('2026-12-01T00:00:00Z'), end: new Date('2026-12-31T00:00:00Z') };
 

@@ -5,14 +5,16 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import mongoose from 'mongoose';
 import { createAudienceActivities } from '../../activities/audience-activities';
-import { addYears } from '../../activities/audience-definitions';
-import type { AudienceScanInput, AudienceScanResult } from '../../activities/audience-types';
+import { addYears } from '../../sdk/dates';
+import type { AudienceScanInput, AudienceScanResult } from '../../sdk/contracts/audience';
 import { Profile } from '../../models/profile';
-import { createEventRouter } from '../../routing/route-event';
-import { WaymarkJourney, WaymarkJourneyVersion } from '../../workflows/sdk/search-attributes';
-import { journeyWorkflowId } from '../../workflows/sdk/workflow-id';
+import { createEventRouter } from '../../routing/event-router';
+import { WaymarkJourney, WaymarkJourneyVersion } from '../../sdk/search-attributes';
+import { journeyWorkflowId } from '../../sdk/workflow-id';
 import { newestJourneyVersions } from '../../journeys/newest-versions';
-import { AUDIENCE_SCHEDULES, audienceScheduleId, ensureAudienceSchedules } from '../../worker/schedules';
+import { audienceCatalog } from '../../journeys';
+import { audienceScheduleId } from '../../sdk/workflow-id';
+import { ensureAudienceSchedules } from '../../worker/schedules';
 
 /** Audience entry, like event entry, starts the newest version of a journey. */
 const newestWorkflowType = (journey: string) =>
@@ -140,7 +142,7 @@ test('dependents turning 26 in the window enter dependent-turning-26, covered on
 test('the worker start creates one daily schedule per audience, keeps an operator pause, and a trigger runs the scan', async () => {
   const config = { TEMPORAL_TASK_QUEUE: SCAN_QUEUE };
   const ids = await ensureAudienceSchedules(client, config);
-  expect(ids).toEqual(AUDIENCE_SCHEDULES.map((s) => audienceScheduleId(s.audience)));
+  expect(ids).toEqual(audienceCatalog.map((a) => audienceScheduleId(a.name)));
 
   const renewal = client.schedule.getHandle(audienceScheduleId('renewal-window'));
   const described = await renewal.describe();

@@ -2,13 +2,13 @@
 // policy.renewal-due with the new date (a new event id); the open run must re-aim its reminder, not start again.
 // A cancelled policy ends the waiting run. Time-skipping server; eligibility against FerretDB (global setup).
 import { Profile } from '../../models/profile';
-import { renewalWindowAudience } from '../../activities/audience-definitions';
+import { renewalWindowAudience } from '../../journeys';
 import { renewalWindowV1 } from '../../journeys';
 import { REMINDER_DAYS_BEFORE } from '../../journeys/renewal-window/v1';
 import { policyChanged } from '../../signals';
 import type { JourneyEvent } from '../../signals';
-import { journeyStateQuery } from '../../workflows/sdk/queries';
-import type { JourneyState } from '../../workflows/sdk/journey-types';
+import { journeyStateQuery } from '../../sdk/queries';
+import type { JourneyState } from '../../sdk/journey-types';
 import {
   journeyEvent,
   sendEvent,

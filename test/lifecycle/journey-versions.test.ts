@@ -3,7 +3,7 @@
 // Time-skipping server; events go through the real router (routing/), eligibility runs against FerretDB.
 import { Profile } from '../../models/profile';
 import { abandonedCartV1, abandonedCartV2 } from '../../journeys';
-import { createEventRouter } from '../../routing/route-event';
+import { createEventRouter } from '../../routing/event-router';
 import { cartUpdated, orderCompleted } from '../../signals';
 import {
   journeyEvent,

@@ -2,10 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { abandonedCartV1, abandonedCartV2, journeyCatalog } from '../../journeys';
-import type { JourneyWorkflow } from '../../workflows/sdk/define-journey';
-import { WaymarkCustomerId, WaymarkJourney, WaymarkJourneyVersion } from '../../workflows/sdk/search-attributes';
-import { journeyWorkflowId } from '../../workflows/sdk/workflow-id';
-import { countOpenRunsByVersion, type JourneyVersionRuns } from '../../cli/open-runs';
+import type { JourneyWorkflow } from '../../sdk/define-journey';
+import { WaymarkCustomerId, WaymarkJourney, WaymarkJourneyVersion } from '../../sdk/search-attributes';
+import { journeyWorkflowId } from '../../sdk/workflow-id';
+import { countOpenRunsByVersion, type JourneyVersionRuns } from '../../routing/open-runs';
 
 // No worker polls this queue: the runs stay open, which is all this suite needs.
 const TASK_QUEUE = 'lifecycle-open-runs';

@@ -1,7 +1,7 @@
 import type { Transporter } from 'nodemailer';
 import { startSmtpSink, type SinkMail, type SmtpSink } from '../../dev/smtp-sink';
-import { createMailer } from '../../activities/providers/smtp-transport';
-import { classifyProviderError } from '../../activities/providers/classify-error';
+import { createMailer } from '../../delivery/providers/smtp-transport';
+import { classifyProviderError } from '../../delivery/providers/classify-error';
 import { clearSinkMails, listSinkMails } from '../../dev/sink-client';
 
 describe('SMTP sink with the real nodemailer pooled transport', () => {

@@ -1,7 +1,7 @@
 import twilio, { type Twilio } from 'twilio';
 import { startTwilioSink, type SinkSms, type TwilioSink } from '../../dev/twilio-sink';
-import { createTwilioClient } from '../../activities/providers/twilio-client';
-import { classifyProviderError } from '../../activities/providers/classify-error';
+import { createTwilioClient } from '../../delivery/providers/twilio-client';
+import { classifyProviderError } from '../../delivery/providers/classify-error';
 import { clearSinkSms, listSinkSms, sendInboundSms } from '../../dev/sink-client';
 import { startWebhookRecorder } from './webhook-recorder';
 

@@ -1,6 +1,6 @@
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WAYMARK_SEARCH_ATTRIBUTES } from '../../workflows/sdk/search-attributes';
+import { WAYMARK_SEARCH_ATTRIBUTES } from '../../sdk/search-attributes';
 import { serverEnv } from './servers';
 
 /**

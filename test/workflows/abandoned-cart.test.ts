@@ -5,8 +5,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Profile } from '../../models/profile';
 import { abandonedCartV1, abandonedCartV2 } from '../../journeys';
 import { cartUpdated, orderCompleted } from '../../signals';
-import { journeyStateQuery } from '../../workflows/sdk/queries';
-import { WaymarkJourney, WaymarkOutcome, WaymarkStep } from '../../workflows/sdk/search-attributes';
+import { journeyStateQuery } from '../../sdk/queries';
+import { WaymarkJourney, WaymarkOutcome, WaymarkStep } from '../../sdk/search-attributes';
 import {
   journeyEvent,
   sendEvent,

@@ -5,8 +5,8 @@ import { Profile } from '../../models/profile';
 import { dependentTurning26V1, dependentTurning26V2 } from '../../journeys';
 import { OFFER_DAYS_AFTER_BIRTHDAY, REMINDER_DAYS_BEFORE } from '../../journeys/dependent-turning-26/v1';
 import { dependentCovered, dependentRemoved, dependentTurning26 } from '../../signals';
-import { journeyStateQuery } from '../../workflows/sdk/queries';
-import { assignArm } from '../../workflows/sdk/split';
+import { journeyStateQuery } from '../../sdk/queries';
+import { assignArm } from '../../sdk/split';
 import {
   journeyEvent,
   sendEvent,

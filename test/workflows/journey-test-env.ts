@@ -8,10 +8,10 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { checkEligibility } from '../../activities/eligibility';
 import { loadProfile } from '../../activities/load-profile';
-import type { DeliveryOutcome, DeliveryRequest } from '../../activities/types';
+import type { DeliveryOutcome, DeliveryRequest } from '../../sdk/contracts/journey-activities';
 import type { JourneyEvent, SignalData, SignalDefinition } from '../../signals/define-signal';
-import type { JourneyWorkflow } from '../../workflows/sdk/define-journey';
-import { journeyWorkflowId } from '../../workflows/sdk/workflow-id';
+import type { JourneyWorkflow } from '../../sdk/define-journey';
+import { journeyWorkflowId } from '../../sdk/workflow-id';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 
 const TASK_QUEUE = 'journey-tests';

@@ -5,7 +5,7 @@ import { Profile } from '../../models/profile';
 import { renewalWindowV1 } from '../../journeys';
 import { REMINDER_DAYS_BEFORE } from '../../journeys/renewal-window/v1';
 import { policyChanged, policyRenewalDue, policyRenewed } from '../../signals';
-import { journeyStateQuery } from '../../workflows/sdk/queries';
+import { journeyStateQuery } from '../../sdk/queries';
 import {
   journeyEvent,
   sendEvent,

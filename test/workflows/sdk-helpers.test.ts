@@ -1,6 +1,7 @@
 // Pure helpers of the journey SDK: durations, the split hash and arm assignment.
-import { durationToMs, formatDuration, toDate } from '../../workflows/sdk/durations';
-import { assignArm, fnv1a32, pickArm, splitBucket } from '../../workflows/sdk/split';
+import { toDate } from '../../sdk/dates';
+import { durationToMs, formatDuration } from '../../sdk/durations';
+import { assignArm, fnv1a32, pickArm, splitBucket } from '../../sdk/split';
 
 describe('durationToMs', () => {
   test.each([

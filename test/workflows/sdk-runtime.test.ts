@@ -4,8 +4,8 @@
 import path from 'node:path';
 import { Profile } from '../../models/profile';
 import { cartUpdated, consentChanged, messageEngaged } from '../../signals';
-import { journeyStateQuery } from '../../workflows/sdk/queries';
-import { assignArm } from '../../workflows/sdk/split';
+import { journeyStateQuery } from '../../sdk/queries';
+import { assignArm } from '../../sdk/split';
 import { sdkProbeV1 } from './fixtures/sdk-journeys';
 import {
   journeyEvent,

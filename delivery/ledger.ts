@@ -1,0 +1,153 @@
+import {
+  Delivery,
+  FINAL_DELIVERY_STATES,
+  OUTCOME_UNKNOWN,
+  type DeliveryDocument,
+  type DeliveryState,
+} from '../models/delivery';
+import type { DeliveryOutcome, DeliveryRequest } from '../sdk/contracts/journey-activities';
+import { isDuplicateKey } from '../models/mongo-errors';
+
+type LedgerEntry = Pick<DeliveryDocument, '_id' | 'state' | 'reason' | 'until' | 'providerMessageId' | 'attempts'>;
+
+export function isFinal(state: string | undefined | null): boolean {
+  return FINAL_DELIVERY_STATES.includes(state as DeliveryState);
+}
+
+/** A recorded entry as the send step's answer. */
+export function outcomeOf(entry: LedgerEntry): DeliveryOutcome {
+  const status = entry.state === 'deferred' ? 'deferred' : (entry.state as DeliveryOutcome['status']);
+  return {
+    status,
+    ...(entry.reason ? { reason: entry.reason } : {}),
+    ...(entry.until ? { until: entry.until.toISOString() } : {}),
+    ...(entry.providerMessageId ? { providerMessageId: entry.providerMessageId } : {}),
+  };
+}
+
+export async function readLedger(id: string): Promise<LedgerEntry | null> {
+  return Delivery.findById(id).lean<LedgerEntry>().exec();
+}
+
+function identity(id: string, request: DeliveryRequest) {
+  return {
+    _id: id,
+    workflowId: request.workflowId,
+    stepId: request.stepId,
+    customerId: request.customerId,
+    journey: request.journey,
+    journeyVersion: request.journeyVersion,
+    channel: request.channel,
+    template: request.template,
+    ...(request.topic ? { topic: request.topic } : {}),
+  };
+}
+
+/**
+ * Records an outcome decided before any provider call (blocked, capped, deferred). Never overwrites a final entry
+ * or an attempt in flight: then the recorded entry wins and is returned.
+ */
+export async function recordDecision(
+  id: string,
+  request: DeliveryRequest,
+  outcome: DeliveryOutcome & { status: 'blocked' | 'capped' | 'deferred' },
+): Promise<DeliveryOutcome> {
+  const { _id, ...fields } = identity(id, request);
+  const set = {
+    ...fields,
+    state: outcome.status,
+    at: new Date(request.at),
+    ...(outcome.reason ? { reason: outcome.reason } : {}),
+    ...(outcome.until ? { until: new Date(outcome.until) } : {}),
+  };
+  try {
+    await Delivery.updateOne({ _id, state: { $in: ['retrying', 'deferred'] } }, { $set: set }, { upsert: true }).exec();
+    return outcome;
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    const recorded = await readLedger(id);
+    return recorded ? outcomeOf(recorded) : outcome;
+  }
+}
+
+export type Claim = { claimed: true; attempts: number } | { claimed: false; entry: LedgerEntry };
+
+/**
+ * Moves the entry to `sending` (creating it if needed) unless it is final or another attempt holds it: the unique
+ * _id makes this the single gate in front of the provider. `fromSending` lets idempotent channels (web) take over
+ * an attempt that died mid-way.
+ */
+export async function claimSending(
+  id: string,
+  request: DeliveryRequest,
+  to: string | undefined,
+  fromSending = false,
+): Promise<Claim> {
+  const { _id, ...fields } = identity(id, request);
+  const resumable = fromSending ? ['retrying', 'deferred', 'sending'] : ['retrying', 'deferred'];
+  try {
+    await Delivery.updateOne(
+      { _id, state: { $in: resumable } },
+      {
+        $set: { ...fields, state: 'sending', at: new Date(request.at), ...(to ? { to } : {}) },
+        $unset: { reason: '', until: '' },
+        $inc: { attempts: 1 },
+      },
+      { upsert: true },
+    ).exec();
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    const entry = await readLedger(id);
+    if (!entry) throw err;
+    return { claimed: false, entry };
+  }
+  const entry = await readLedger(id);
+  return { claimed: true, attempts: entry?.attempts ?? 1 };
+}
+
+/** `sending` → a final state or `retrying`. Retried a few times: the fewer lost writes, the fewer unknown outcomes. */
+export async function finishSending(
+  id: string,
+  state: Extract<DeliveryState, 'sent' | 'failed' | 'retrying'>,
+  fields: { reason?: string; providerMessageId?: string; provider?: 'smtp' | 'twilio' | 'web' },
+): Promise<void> {
+  const update = { $set: { state, ...fields }, ...(fields.reason ? {} : { $unset: { reason: '' } }) };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await Delivery.updateOne({ _id: id, state: 'sending' }, update).exec();
+      return;
+    } catch (err) {
+      if (attempt >= 4) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
+}
+
+export interface SmsStatusReport {
+  /** Twilio's message SID. */
+  sid: string;
+  /** queued, sent, delivered, undelivered, failed, ... */
+  status: string;
+  errorCode?: string;
+  /** The ledger id from the status callback URL (see send-sms.ts). */
+  deliveryId?: string;
+  at: Date;
+}
+
+/**
+ * A Twilio status callback: recorded on the entry with that SID. When none has it, the send's ledger write was lost
+ * (see send-path.ts): the callback proves the message went out, so the entry named by the callback URL becomes `sent`.
+ */
+export async function recordSmsStatus(report: SmsStatusReport): Promise<void> {
+  const provider = {
+    providerStatus: report.status,
+    providerStatusAt: report.at,
+    ...(report.errorCode ? { providerErrorCode: report.errorCode } : {}),
+  };
+  const bySid = await Delivery.updateOne({ providerMessageId: report.sid }, { $set: provider }).exec();
+  if (bySid.matchedCount > 0 || report.deliveryId === undefined) return;
+  await Delivery.updateOne(
+    { _id: report.deliveryId, $or: [{ state: 'sending' }, { state: 'failed', reason: OUTCOME_UNKNOWN }] },
+    { $set: { ...provider, state: 'sent', provider: 'twilio', providerMessageId: report.sid }, $unset: { reason: '' } },
+  ).exec();
+}

@@ -1,0 +1,184 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowExecutionDescription,
+} from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { JourneyEvent } from '../signals/define-signal';
+import { EventRecord } from '../models/event';
+import { isDuplicateKey } from '../models/mongo-errors';
+import { journeyWorkflowId } from '../sdk/workflow-id';
+import { WaymarkCustomerId, WaymarkJourney, WaymarkJourneyVersion } from '../sdk/search-attributes';
+import type { JourneyWorkflow } from '../sdk/define-journey';
+import type { Duration, EntryRules } from '../sdk/journey-types';
+import { durationToMs } from '../sdk/durations';
+import { journeysFedBy, journeysStartedBy } from './journey-routes';
+import { openJourneyRunsQuery } from './visibility-query';
+
+export interface RoutedRun {
+  journey: string;
+  workflowId: string;
+  /** The run that got the event (entered / signalled). */
+  runId?: string;
+  /** entered: signal-with-start (a new run, or the open run under that id got the event). */
+  action: 'entered' | 'signalled' | 'skipped';
+  reason?: string;
+}
+
+export interface RoutingReport {
+  eventId: string;
+  duplicate: boolean;
+  started: number;
+  signalled: number;
+  runs: RoutedRun[];
+}
+
+export interface RouterDeps {
+  client: Client;
+  taskQueue: string;
+  /** The journeys to route to; default every version in journeys/index.ts. */
+  catalog?: readonly JourneyWorkflow[];
+}
+
+/**
+ * Entry rules, first attempt: `always` may replace a closed run outright; `never` and a cooldown refuse to, so a
+ * closed run is noticed (and only then, for a cooldown, described).
+ */
+export function firstEntryPolicy(entry: EntryRules | undefined): WorkflowIdReusePolicy {
+  return (entry?.reentry ?? 'always') === 'always'
+    ? WorkflowIdReusePolicy.ALLOW_DUPLICATE
+    : WorkflowIdReusePolicy.REJECT_DUPLICATE;
+}
+
+/** When the cooldown after the last closed run under this id ends (undefined: no closed run holds it back). */
+export async function cooldownEndsAt(
+  client: Client,
+  workflowId: string,
+  cooldown: Duration,
+): Promise<Date | undefined> {
+  let description: WorkflowExecutionDescription;
+  try {
+    description = await client.workflow.getHandle(workflowId).describe();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+  if (!description.closeTime) return undefined;
+  return new Date(description.closeTime.getTime() + durationToMs(cooldown));
+}
+
+async function startOrSignal(deps: RouterDeps, workflow: JourneyWorkflow, event: JourneyEvent): Promise<RoutedRun> {
+  const { journey } = workflow;
+  const key = journey.trigger.key(event.data as never);
+  const workflowId = journeyWorkflowId(journey.name, event.customerId, key);
+  // signalWithStart signals the open run under this id whatever its version, else starts the newest version.
+  const signalWithStart = async (workflowIdReusePolicy: WorkflowIdReusePolicy): Promise<RoutedRun> => {
+    const handle = await deps.client.workflow.signalWithStart(workflow.workflowType, {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: [{ customerId: event.customerId, key }],
+      signal: event.signal,
+      signalArgs: [event],
+      workflowIdReusePolicy,
+      typedSearchAttributes: [
+        { key: WaymarkCustomerId, value: event.customerId },
+        { key: WaymarkJourney, value: journey.name },
+        { key: WaymarkJourneyVersion, value: journey.version },
+      ],
+      staticSummary: `${journey.name} v${journey.version} for ${event.customerId}`,
+    });
+    return { journey: journey.name, workflowId, runId: handle.signaledRunId, action: 'entered' };
+  };
+  try {
+    return await signalWithStart(firstEntryPolicy(journey.entry));
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  // A closed run holds the id (only `never` and a cooldown get here).
+  const reentry = journey.entry?.reentry;
+  if (typeof reentry !== 'object') {
+    return { journey: journey.name, workflowId, action: 'skipped', reason: 'entered before (re-entry: never)' };
+  }
+  const until = await cooldownEndsAt(deps.client, workflowId, reentry.cooldown);
+  if (until && until.getTime() > Date.now()) {
+    return { journey: journey.name, workflowId, action: 'skipped', reason: `in cooldown until ${until.toISOString()}` };
+  }
+  return signalWithStart(WorkflowIdReusePolicy.ALLOW_DUPLICATE);
+}
+
+async function signalRun(deps: RouterDeps, journey: string, workflowId: string, event: JourneyEvent) {
+  try {
+    await deps.client.workflow.getHandle(workflowId).signal(event.signal, event);
+    return { journey, workflowId, action: 'signalled' as const };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) {
+      return { journey, workflowId, action: 'skipped' as const, reason: 'no open run' };
+    }
+    throw error;
+  }
+}
+
+async function feedOpenRuns(deps: RouterDeps, event: JourneyEvent, startedJourneys: Set<string>) {
+  const runs: RoutedRun[] = [];
+  for (const [journey, routes] of journeysFedBy(event.signal, deps.catalog)) {
+    if (startedJourneys.has(journey)) continue; // signalWithStart already delivered it to that run
+    const keyed = routes.filter((r) => r.key);
+    if (keyed.length === routes.length) {
+      const ids = new Set(keyed.map((r) => journeyWorkflowId(journey, event.customerId, r.key!(event.data as never))));
+      for (const id of ids) runs.push(await signalRun(deps, journey, id, event));
+      continue;
+    }
+    // No key: every open run of this journey for the customer (Temporal visibility).
+    for await (const run of deps.client.workflow.list({ query: openJourneyRunsQuery(event.customerId, journey) })) {
+      runs.push(await signalRun(deps, journey, run.workflowId, event));
+    }
+  }
+  return runs;
+}
+
+/** Sends one event to the journeys it starts and the open runs it feeds. */
+export async function routeToJourneys(deps: RouterDeps, event: JourneyEvent): Promise<RoutedRun[]> {
+  const runs: RoutedRun[] = [];
+  for (const workflow of journeysStartedBy(event.signal, deps.catalog))
+    runs.push(await startOrSignal(deps, workflow, event));
+  const started = new Set(runs.map((r) => r.journey));
+  runs.push(...(await feedOpenRuns(deps, event, started)));
+  return runs;
+}
+
+/**
+ * The one entry point for events (API, webhooks, audience scans): record it once by event id, route it, and
+ * remember the outcome. A repeated event changes nothing and answers with the first outcome.
+ */
+export async function routeEvent(deps: RouterDeps, event: JourneyEvent): Promise<RoutingReport> {
+  try {
+    await EventRecord.create({ _id: event.id, ...event, occurredAt: new Date(event.occurredAt) });
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    const first = await EventRecord.findById(event.id).lean();
+    if (first?.routedAt) return { ...(first.routing as RoutingReport), duplicate: true };
+    // Recorded but routing never finished (a crash): route again; runs drop events they already hold.
+  }
+  const runs = await routeToJourneys(deps, event);
+  const report: RoutingReport = {
+    eventId: event.id,
+    duplicate: false,
+    started: runs.filter((r) => r.action === 'entered').length,
+    signalled: runs.filter((r) => r.action === 'signalled').length,
+    runs,
+  };
+  await EventRecord.updateOne({ _id: event.id }, { $set: { routing: report, routedAt: new Date() } });
+  return report;
+}
+
+/**
+ * How an event reaches journeys, as the API routes, the webhooks and the audience activities are handed it: record
+ * once by event id, then signal-with-start / signal the runs (see routeEvent).
+ */
+export type RouteEvent = (event: JourneyEvent) => Promise<RoutingReport>;
+
+/** `routeEvent` bound to its dependencies: the API builds one, the worker hands one to the audience activities. */
+export function createEventRouter(deps: RouterDeps): RouteEvent {
+  return (event) => routeEvent(deps, event);
+}

@@ -1,0 +1,155 @@
+// The audience contract: how a journey's date-based audience is defined (journeys/<name>/audience.ts), and the types
+// the audience-scan workflow and the audience activities share. Workflow code may import this file.
+import type { JourneyEvent } from '../../signals/define-signal';
+
+/** The profile fields an audience reads; the scan projects only these. */
+export interface AudienceProfile {
+  _id: string;
+  policies?: Array<{ policyId: string; status?: string | null; renewalDate?: Date | null }>;
+  dependents?: Array<{
+    dependentId: string;
+    firstName?: string | null;
+    birthDate: Date;
+    policyId?: string | null;
+    customerId?: string | null;
+    covered?: boolean | null;
+  }>;
+}
+
+/** A date window: `start` inclusive, `end` exclusive. */
+export interface AudienceWindow {
+  start: Date;
+  end: Date;
+}
+
+/** One journey entry found by a scan: the event the journey's router receives. */
+export interface AudienceMatch {
+  customerId: string;
+  /** The run key (policy id, dependent id). */
+  key: string;
+  event: JourneyEvent;
+}
+
+export interface AudienceDefinition {
+  /** kebab-case; also names its schedule and its scan's workflow id. */
+  readonly name: string;
+  readonly description: string;
+  /** The trigger signal each match emits. */
+  readonly signal: string;
+  /** The indexed date field the query ranges over (also the hint, so MongoDB serves it from that index). */
+  readonly indexedField: 'policies.renewalDate' | 'dependents.birthDate';
+  /** How far ahead the daily scan's window reaches, in days. */
+  readonly windowDays: number;
+  /** The hour of the day (UTC) the daily scan runs at. */
+  readonly hourUtc: number;
+  /** MongoDB filter for profiles that may match (array-any semantics); `matchesOf` picks the exact entries. */
+  filter(window: AudienceWindow): Record<string, unknown>;
+  matchesOf(profile: AudienceProfile, window: AudienceWindow): AudienceMatch[];
+}
+
+/** Checks an audience's settings once, where it is defined. */
+export function defineAudience(definition: AudienceDefinition): AudienceDefinition {
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(definition.name)) {
+    throw new TypeError(`audience name '${definition.name}' must be kebab-case, e.g. renewal-window`);
+  }
+  if (!Number.isInteger(definition.windowDays) || definition.windowDays < 1) {
+    throw new TypeError(`audience ${definition.name}: windowDays must be a positive integer`);
+  }
+  if (!Number.isInteger(definition.hourUtc) || definition.hourUtc < 0 || definition.hourUtc > 23) {
+    throw new TypeError(`audience ${definition.name}: hourUtc must be an hour, 0 to 23`);
+  }
+  return Object.freeze({ ...definition });
+}
+
+/** Whether a date falls inside the window. */
+export function inWindow(date: Date | null | undefined, window: AudienceWindow): date is Date {
+  return !!date && date >= window.start && date < window.end;
+}
+
+/** Same inputs, same id: a re-run or an overlapping scan delivers an event the journey has already seen. */
+export function audienceEventId(audience: string, customerId: string, key: string, date: string): string {
+  return `audience:${audience}:${customerId}:${key}:${date}`;
+}
+
+/** The match for one profile entry: its trigger event, dated at the window's start, with a deterministic id. */
+export function audienceMatch(
+  audience: string,
+  signal: { name: string; version: number },
+  match: { customerId: string; key: string; date: string; data: unknown },
+  window: AudienceWindow,
+): AudienceMatch {
+  const event: JourneyEvent = {
+    id: audienceEventId(audience, match.customerId, match.key, match.date),
+    signal: signal.name,
+    version: signal.version,
+    customerId: match.customerId,
+    occurredAt: window.start.toISOString(),
+    data: match.data,
+  };
+  return { customerId: match.customerId, key: match.key, event };
+}
+
+export interface ScanAudiencePageInput {
+  audience: string;
+  /** Inclusive start of the date window (ISO date-time). */
+  windowStart: string;
+  /** Exclusive end of the date window (ISO date-time). */
+  windowEnd: string;
+  /** Range pagination: only profiles with `_id > afterId`. */
+  afterId?: string;
+  pageSize: number;
+}
+
+export interface ScanAudiencePageResult {
+  profilesScanned: number;
+  matches: AudienceMatch[];
+  /** `_id` of the last profile on the page; the next page starts after it. Absent on an empty page. */
+  lastId?: string;
+  /** Fewer profiles than `pageSize` came back: the scan is complete. */
+  done: boolean;
+}
+
+export interface EnterAudienceMatchesResult {
+  /** Matches whose event was new: routed now (signal-with-start: a new run, or the open run got the new date). */
+  entered: number;
+  /** Journey runs signal-with-started for those events. */
+  started: number;
+  /** Matches whose event id was routed before (an earlier or overlapping scan): nothing happens. */
+  duplicates: number;
+}
+
+/** The activities the audience-scan workflow calls (implemented in activities/, checked with `satisfies`). */
+export interface AudienceActivities {
+  scanAudiencePage(input: ScanAudiencePageInput): Promise<ScanAudiencePageResult>;
+  enterAudienceMatches(matches: AudienceMatch[]): Promise<EnterAudienceMatchesResult>;
+}
+
+export interface AudienceScanInput {
+  audience: string;
+  /** How far ahead the window reaches, in days. */
+  windowDays: number;
+  /** Scan as of this day (ISO date) instead of today: to re-run a missed day, or to test. */
+  asOf?: string;
+  pageSize?: number;
+  /** Pages per workflow run before continue-as-new keeps the history short. */
+  pagesPerRun?: number;
+  /** Set by continue-as-new: the window and cursor of the scan in progress, and the counts so far. */
+  progress?: AudienceScanProgress;
+}
+
+export interface AudienceScanProgress {
+  windowStart: string;
+  windowEnd: string;
+  afterId?: string;
+  runs: number;
+  pages: number;
+  profilesScanned: number;
+  matches: number;
+  entered: number;
+  started: number;
+  duplicates: number;
+}
+
+export interface AudienceScanResult extends AudienceScanProgress {
+  audience: string;
+}

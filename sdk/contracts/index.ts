@@ -1,0 +1,3 @@
+// The SDK's contracts: what activities/ implements and what journey authors and audiences are written against.
+export type * from './journey-activities';
+export * from './audience';

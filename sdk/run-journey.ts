@@ -1,0 +1,86 @@
+import {
+  CancellationScope,
+  condition,
+  defineSignal as defineTemporalSignal,
+  log,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { JourneyEvent } from '../signals/define-signal';
+import { createJourneyContext } from './journey-context';
+import { isJourneyEnd, JourneyEnd } from './journey-end';
+import { JourneyRun } from './journey-run';
+import type { ExitRoute, JourneyDefinition, JourneyInput, JourneyResult } from './journey-types';
+import { journeyStateQuery } from './queries';
+import { routeMatches, routesBySignal } from './routes';
+
+/** How long a run started without its trigger (not by signal-with-start) waits for it before giving up. */
+const TRIGGER_GRACE = '1 minute';
+
+/** The body of every journey workflow: receive events, check eligibility, run the journey, end with an outcome. */
+export async function runJourney(journey: JourneyDefinition, input: JourneyInput): Promise<JourneyResult> {
+  const run = new JourneyRun(journey, input, workflowInfo().workflowId);
+
+  // Handlers are set before the first await, so the signal-with-start's trigger event is delivered to them.
+  for (const [name, routes] of routesBySignal(journey)) {
+    setHandler(defineTemporalSignal<[JourneyEvent]>(name), (event: JourneyEvent) => {
+      const matching = routes.filter((r) => routeMatches(r.route, event.data, input.key));
+      if (matching.length === 0) {
+        log.info('event for another key ignored', { signal: name, eventId: event.id });
+        return;
+      }
+      if (!run.inbox.receive(event) || run.ending) return;
+      for (const { role, route } of matching) {
+        if (role === 'goal') {
+          run.ending = new JourneyEnd('converted', `goal: ${name}`);
+        } else if (role === 'exit') {
+          const exit = route as ExitRoute;
+          if (!exit.when || exit.when(event.data as never)) {
+            run.ending = new JourneyEnd(exit.outcome ?? 'exited', exit.reason(event.data as never));
+          }
+        }
+        if (run.ending) return;
+      }
+    });
+  }
+  setHandler(journeyStateQuery, () => run.tracker.state);
+  run.tracker.markStart();
+
+  const trigger = journey.trigger.signal.name;
+  if (!(await condition(() => run.inbox.countOf(trigger) > 0, TRIGGER_GRACE))) {
+    return finish(run, new JourneyEnd('exited', `no ${trigger} event arrived: start runs with signal-with-start`));
+  }
+  const first = run.inbox.findFrom(0, trigger) as JourneyEvent;
+  const j = createJourneyContext(run, first);
+
+  let done = false;
+  let failure: unknown;
+  const scope = new CancellationScope();
+  void scope
+    .run(async () => {
+      if (journey.eligibility) await j.requireEligible();
+      run.tracker.enter('start');
+      await journey.run(j, first as never);
+    })
+    .then(
+      () => (done = true),
+      (error: unknown) => {
+        done = true;
+        failure = error;
+      },
+    );
+  await condition(() => done || run.ending !== undefined);
+  // A goal or exit while an activity is still retrying (a provider outage) must not wait for it: cancel the step.
+  if (!done) scope.cancel();
+
+  if (isJourneyEnd(failure)) return finish(run, failure);
+  if (run.ending) return finish(run, run.ending);
+  if (failure !== undefined) throw failure;
+  return finish(run, undefined);
+}
+
+function finish(run: JourneyRun, end: JourneyEnd | undefined): JourneyResult {
+  const outcome = end?.outcome ?? 'completed';
+  run.tracker.finish(outcome, end?.reason);
+  return { outcome, ...(end ? { reason: end.reason } : {}), steps: run.tracker.stepNames() };
+}

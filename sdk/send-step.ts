@@ -1,0 +1,77 @@
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import type { DeliveryChannel, DeliveryOutcome, DeliveryRequest, SendResult } from './contracts/journey-activities';
+import { toDate } from './dates';
+import { MINUTE_MS } from './durations';
+import { deliveryActivities } from './activity-proxies';
+import type { JourneyRun } from './journey-run';
+import type { SendOptions } from './journey-types';
+
+/**
+ * One send step through the one send path (the `deliver` activity). `deferred` (quiet hours, a cap with
+ * onCap=defer) is a durable timer until the window opens, then the same step id is asked again: the ledger keyed by
+ * (workflow id, step id) makes the retry idempotent.
+ */
+export async function sendStep(
+  run: JourneyRun,
+  channel: DeliveryChannel,
+  template: string,
+  data: Record<string, unknown> = {},
+  options: SendOptions = {},
+): Promise<SendResult> {
+  run.throwIfEnding();
+  const stepId = options.step ?? run.nextStepId(`${channel}:${template}`);
+  const customerId = options.recipient ?? run.input.customerId;
+  const to = options.recipient ? ` to ${options.recipient}` : '';
+  for (;;) {
+    const request: DeliveryRequest = {
+      workflowId: run.workflowId,
+      stepId,
+      journey: run.journey.name,
+      journeyVersion: run.journey.version,
+      ...(run.journey.reason === undefined ? {} : { reason: run.journey.reason }),
+      customerId,
+      channel,
+      template,
+      ...(options.topic === undefined ? {} : { topic: options.topic }),
+      ...(options.legallyRequired ? { legallyRequired: true } : {}),
+      data,
+      at: new Date().toISOString(),
+      onCap: options.onCap ?? 'skip',
+    };
+    run.tracker.waiting(`delivery of ${stepId}`);
+    let outcome: DeliveryOutcome;
+    try {
+      outcome = await deliveryActivities.deliver.executeWithOptions({ summary: `send ${channel} '${template}'${to}` }, [
+        request,
+      ]);
+    } catch (error) {
+      if (!isPermanentFailure(error)) throw error;
+      outcome = { status: 'failed', reason: error.cause instanceof Error ? error.cause.message : 'permanent failure' };
+    } finally {
+      run.tracker.doneWaiting();
+    }
+    run.throwIfEnding();
+    if (outcome.status !== 'deferred') {
+      run.tracker.record(stepId, outcome.reason ? `${outcome.status}: ${outcome.reason}` : outcome.status);
+      return {
+        status: outcome.status,
+        ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+        ...(outcome.providerMessageId === undefined ? {} : { providerMessageId: outcome.providerMessageId }),
+      };
+    }
+    const until = outcome.until ? toDate(outcome.until) : new Date(new Date().getTime() + MINUTE_MS);
+    const why = outcome.reason ?? 'deferred';
+    run.tracker.record(stepId, `deferred until ${until.toISOString()}: ${why}`);
+    await run.sleepFor(
+      until.getTime() - new Date().getTime(),
+      `${why}: ${stepId} until ${until.toISOString()}`,
+      `${why}: hold ${channel} '${template}' until ${until.toISOString()}`,
+    );
+  }
+}
+
+function isPermanentFailure(error: unknown): error is ActivityFailure {
+  return (
+    error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.nonRetryable === true
+  );
+}
