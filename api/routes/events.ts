@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { findSignal, signalCatalog, type JourneyEvent } from '../../signals';
 import type { RouteEvent } from '../../routing/event-router';
 import { resolveCustomer } from '../../routing/identity';
+import { routeInCustomerOrder } from '../../routing/route-batch';
 import { ApiError, describe, type FieldError } from '../plugins/error-handler';
 import { customerIdSchema, phoneSchema } from '../schemas';
 
@@ -119,21 +120,19 @@ export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, o
           unresolved,
         );
       }
-      const results = [];
-      for (const [i, envelope] of batch.entries()) {
+      const events = batch.map((envelope, i): JourneyEvent => {
         const signal = findSignal(envelope.signal)!;
-        const { customerId } = customers[i] as { customerId: string };
-        const event: JourneyEvent = {
+        return {
           id: envelope.id,
           signal: signal.name,
           version: signal.version,
-          customerId,
+          customerId: (customers[i] as { customerId: string }).customerId,
           occurredAt: envelope.occurredAt ?? new Date().toISOString(),
           data: signal.schema.parse(envelope.data),
         };
-        const report = await opts.routeEvent(event);
-        results.push({ id: event.id, customerId, ...report });
-      }
+      });
+      const reports = await routeInCustomerOrder(events, opts.routeEvent);
+      const results = events.map((event, i) => ({ id: event.id, customerId: event.customerId, ...reports[i] }));
       return reply.code(202).send({ results });
     },
   );

@@ -162,6 +162,30 @@ describe('HTTP API', () => {
     ).rejects.toThrow();
   });
 
+  it("routes a batch's events of one customer in the order sent, other customers' at once", async () => {
+    const customers = Array.from({ length: 6 }, (_, i) => `batch-${i}-${suffix}`);
+    const events = customers.flatMap((customerId) => [
+      { id: `cart-${customerId}`, signal: 'cart.updated', customerId, data: cart('b') },
+      {
+        id: `order-${customerId}`,
+        signal: 'order.completed',
+        customerId,
+        data: { orderId: 'o', cartId: 'b', total: 80 },
+      },
+    ]);
+    const res = await app.inject({ method: 'POST', url: '/v1/events', headers, payload: { events } });
+    expect(res.statusCode).toBe(202);
+    const results: { id: string; runs: { action: string }[] }[] = res.json().results;
+    expect(results.map((r) => r.id)).toEqual(events.map((e) => e.id));
+    // The order reached the run the cart update had started: it was not routed before that run existed.
+    expect(results.map((r) => r.runs.map((run) => run.action).join())).toEqual(
+      customers.flatMap(() => ['entered', 'signalled']),
+    );
+    for (const customerId of customers) {
+      await temporal.client.workflow.getHandle(`abandoned-cart/${customerId}/b`).terminate('test done');
+    }
+  });
+
   it("lists a customer's runs from Temporal visibility and shows one run", async () => {
     const customerId = `carl-${suffix}`;
     const payload = {
