@@ -1,3 +1,4 @@
+import { provisionCheckJsonschema } from './provision/check-jsonschema';
 import { provisionFerretdb } from './provision/ferretdb';
 import { ProvisionError } from './provision/provision-error';
 import { provisionTemporalCli } from './provision/temporal-cli';
@@ -19,6 +20,7 @@ async function main() {
   if (onPath('mongod')) log('mongod is on PATH: FerretDB is not needed');
   else await timed('ferretdb', () => provisionFerretdb(log));
   await timed('time-skipping test server', () => provisionTestServerLauncher(log));
+  await timed('check-jsonschema (Compose schema check)', async () => (await provisionCheckJsonschema(log))[0]);
 }
 
 main().catch((error) => {
