@@ -17,17 +17,23 @@ export default [
       ],
     },
     rules: {
-      'boundaries/dependencies': ['error', {
-        default: 'disallow',
-        checkAllOrigins: true,
-        policies: [
-          { from: el('sdk'), allow: { to: el('signals') } },
-          { from: el('sdk'), allow: { to: { module: { origin: 'external', source: ['@temporalio/workflow', '@temporalio/common'] } } } },
-          { from: el('activities'), allow: { to: el(['sdk', 'journeys']) } },
-          { from: el('activities'), allow: { to: el('routing'), dependency: { kind: 'type' } } },
-          { from: el('activities'), allow: { to: { module: { origin: 'core' } } } },
-        ],
-      }],
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          checkAllOrigins: true,
+          policies: [
+            { from: el('sdk'), allow: { to: el('signals') } },
+            {
+              from: el('sdk'),
+              allow: { to: { module: { origin: 'external', source: ['@temporalio/workflow', '@temporalio/common'] } } },
+            },
+            { from: el('activities'), allow: { to: el(['sdk', 'journeys']) } },
+            { from: el('activities'), allow: { to: el('routing'), dependency: { kind: 'type' } } },
+            { from: el('activities'), allow: { to: { module: { origin: 'core' } } } },
+          ],
+        },
+      ],
     },
   },
 ];

@@ -1,227 +1,205 @@
-// `npm run bench:ingest [-- --events 300 --concurrency 16]`: events/s and p50/p99 latency from sending an event to
-// its journey run having handled it (the run shows the step the signal leads to), through the HTTP
-// API and, in the same run against the same servers, through a direct client.signalWithStart loop. Loopback only,
-// bounded by --events. Starts a private embedded stack unless TEMPORAL_ADDRESS and MONGODB_URI are set.
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+// `npm run bench:ingest [-- --events 1000 --rate 0 --in-flight 64 --batch 25]`: capacity of event ingestion, open
+// loop. Events are sent on a schedule (--rate per second, or each as soon as one of --in-flight slots frees) that
+// never waits for a run; afterwards each run's own history says when it handled its event (the quiet-for timer it
+// starts once the trigger is in and eligibility checked). Same servers, same worker process, one run:
+//   direct   the bench's client.workflow.signalWithStart, as the router would call it
+//   API      POST /v1/events, one event per request, to `npm run api` (buildServer) in its own process
+//   API xN   the same with N events per request (--batch; 1 skips it)
+// The worker is `npm run worker` in its own process. Starts a private embedded stack unless TEMPORAL_ADDRESS and
+// MONGODB_URI are set (then a database and task queue of the run's own). Loopback only, bounded by --events.
+import { Client, Connection } from '@temporalio/client';
 import { Command } from 'commander';
 import mongoose from 'mongoose';
-import { loadConfig } from '../config';
-import { buildServer } from '../api/server';
-import { startStack } from '../dev/stack';
-import { freePort } from '../dev/free-port';
+import { startWaymarkProcess, type WaymarkProcess } from '../dev/waymark-process';
 import { Profile } from '../models/profile';
-import { createWaymarkWorker } from '../worker/create-worker';
+import { journeysStartedBy } from '../routing/journey-routes';
+import { WaymarkCustomerId, WaymarkJourney, WaymarkJourneyVersion } from '../sdk/search-attributes';
 import { journeyWorkflowId } from '../sdk/workflow-id';
-import {
-  WaymarkCustomerId,
-  WaymarkJourney,
-  WaymarkJourneyVersion,
-  WaymarkStep,
-} from '../sdk/search-attributes';
-import type { Client } from '@temporalio/client';
+import { firstEventTimes, isTimerStarted, waitForCount } from './support/histories';
+import { openLoop } from './support/open-loop';
+import { benchLog, loadLine, num, percentile, perSecond, sortedNumbers, table, verdict } from './support/report';
+import { benchServers } from './support/servers';
 
-const STEP_AFTER_SIGNAL = 'cart-idle';
-const HANDLED_TIMEOUT_MS = 60_000;
+const [abandonedCart] = journeysStartedBy('cart.updated');
+const API_KEY = 'bench';
 
 interface PhaseResult {
   label: string;
   events: number;
-  seconds: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  /** Until the send returned (202 / signalWithStart answered), before the run handled it. */
-  acceptedP50: number;
-  acceptedP99: number;
+  handled: number;
+  errors: string[];
+  acceptedPerSecond: number;
+  handledPerSecond: number;
+  acceptP50: number;
+  acceptP99: number;
+  handleP50: number;
+  handleP99: number;
+  behindScheduleMs: number;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-/**
- * Polls describe(), which the server answers from the run's own state without a worker: polling the `state` query
- * instead would put the measuring load on the worker being measured. The step is set once the run has handled the
- * trigger event (and its entry eligibility check).
- */
-async function handled(client: Client, workflowId: string): Promise<void> {
-  const deadline = Date.now() + HANDLED_TIMEOUT_MS;
-  for (;;) {
-    const description = await client.workflow
-      .getHandle(workflowId)
-      .describe()
-      .catch(() => undefined);
-    if (description?.typedSearchAttributes.get(WaymarkStep) === STEP_AFTER_SIGNAL) return;
-    if (Date.now() > deadline) throw new Error(`${workflowId} did not reach ${STEP_AFTER_SIGNAL}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-async function phase(
-  label: string,
-  events: number,
-  concurrency: number,
-  send: (i: number) => Promise<string>,
-  client: Client,
-): Promise<PhaseResult> {
-  const latencies: number[] = [];
-  const accepted: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < events) {
-        const i = next++;
-        const t0 = performance.now();
-        const workflowId = await send(i);
-        accepted.push(performance.now() - t0);
-        await handled(client, workflowId);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  accepted.sort((a, b) => a - b);
-  return {
-    label,
-    events,
-    seconds,
-    perSecond: events / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    acceptedP50: percentile(accepted, 50),
-    acceptedP99: percentile(accepted, 99),
-  };
-}
+const cart = (cartId: string) => ({
+  cartId,
+  items: [{ sku: 'A1', name: 'Boots', qty: 1, price: 80 }],
+  total: 80,
+  currency: 'EUR',
+  url: `https://shop.example/${cartId}`,
+});
 
 async function main() {
   const opts = new Command()
-    .option('--events <n>', 'events per phase', (v) => parseInt(v, 10), 300)
-    .option('--concurrency <n>', 'events in flight', (v) => parseInt(v, 10), 16)
+    .option('--events <n>', 'events per phase', (v) => parseInt(v, 10), 1000)
+    .option('--rate <n>', 'events sent per second; 0: as fast as accepted', (v) => parseInt(v, 10), 0)
+    .option('--in-flight <n>', 'requests awaiting an answer at most', (v) => parseInt(v, 10), 64)
+    .option('--batch <n>', 'events per request in the batched API phase (1: no such phase)', (v) => parseInt(v, 10), 25)
     .parse()
-    .opts<{ events: number; concurrency: number }>();
+    .opts<{ events: number; rate: number; inFlight: number; batch: number }>();
 
-  const log = (line: string) => console.error(`[bench] ${line}`);
-  const external = Boolean(process.env.TEMPORAL_ADDRESS && process.env.MONGODB_URI);
-  const stack = external
-    ? undefined
-    : await startStack({
-        dataDir: mkdtempSync(path.join(os.tmpdir(), 'waymark-bench-')),
-        ports: 'free',
-        ui: false,
-        log,
-      });
-  // Own task queue and ids: on shared servers the bench neither feeds another worker nor meets an earlier run.
-  const runTag = randomUUID().slice(0, 8);
-  const config = loadConfig({
-    ...process.env,
-    ...stack?.env,
-    TEMPORAL_TASK_QUEUE: `bench-ingest-${runTag}`,
-    API_KEYS: 'bench',
-    QUIET_HOURS: '',
-    LOG_LEVEL: 'warn',
-  });
-  await mongoose.connect(config.MONGODB_URI);
-  const { worker, temporal, close } = await createWaymarkWorker(config);
-  const running = worker.run();
-  const app = await buildServer({ config, temporal });
-  const apiUrl = await app.listen({ host: '127.0.0.1', port: await freePort() });
+  const servers = await benchServers(benchLog);
+  const taskQueue = `bench-ingest-${servers.tag}`;
+  const env = { ...servers.env, TEMPORAL_TASK_QUEUE: taskQueue, API_KEYS: API_KEY, QUIET_HOURS: '' };
+  const processes: WaymarkProcess[] = [];
+  const connection = await Connection.connect({ address: servers.env.TEMPORAL_ADDRESS });
+  const client = new Client({ connection });
+  try {
+    await mongoose.connect(servers.env.MONGODB_URI);
+    processes.push(await startWaymarkProcess('worker', env), await startWaymarkProcess('api', env));
+    const apiUrl = processes[1].url!;
+    benchLog(`worker pid ${processes[0].pid}, API pid ${processes[1].pid} at ${apiUrl}, task queue ${taskQueue}`);
 
-  const customers = opts.events * 2;
-  await Profile.insertMany(
-    Array.from({ length: customers }, (_, i) => ({
-      _id: `bench-${runTag}-${i}`,
-      email: `bench-${runTag}-${i}@example.com`,
-      consent: { email: { status: 'granted' } },
-    })),
-  );
-  const cart = (cartId: string) => ({
-    cartId,
-    items: [{ sku: 'A1', name: 'Boots', qty: 1, price: 80 }],
-    total: 80,
-    currency: 'EUR',
-    url: `https://shop.example/${cartId}`,
-  });
+    const phases = [
+      { label: 'direct signalWithStart', kind: 'direct', batch: 1 },
+      { label: 'API, 1 event/request', kind: 'api', batch: 1 },
+      ...(opts.batch > 1 ? [{ label: `API, ${opts.batch} events/request`, kind: 'api', batch: opts.batch }] : []),
+    ] as const;
+    const customer = (phase: number, i: number) => `bench-${servers.tag}-${phase}-${i}`;
+    await Profile.syncIndexes();
+    for (let phase = 0; phase < phases.length; phase++) {
+      for (let i = 0; i < opts.events; i += 10_000) {
+        const ids = Array.from({ length: Math.min(10_000, opts.events - i) }, (_, k) => customer(phase, i + k));
+        await Profile.collection.insertMany(
+          ids.map((id) => ({
+            _id: id,
+            email: `${id}@example.com`,
+            consent: { email: { status: 'granted' } },
+          })) as never[],
+          { ordered: false },
+        );
+      }
+    }
 
-  const direct = await phase(
-    'client.signalWithStart',
-    opts.events,
-    opts.concurrency,
-    async (i) => {
-      const customerId = `bench-${runTag}-${i}`;
-      const workflowId = journeyWorkflowId('abandoned-cart', customerId, 'direct');
-      await temporal.workflow.signalWithStart('abandonedCartV2', {
-        workflowId,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        args: [{ customerId, key: 'direct' }],
+    const results: PhaseResult[] = [];
+    for (const [p, phase] of phases.entries()) {
+      const workflowIds = Array.from({ length: opts.events }, (_, i) =>
+        journeyWorkflowId('abandoned-cart', customer(p, i), 'c'),
+      );
+      const event = (i: number) => ({
+        id: `evt-${customer(p, i)}`,
         signal: 'cart.updated',
-        signalArgs: [
-          {
-            id: `direct-${runTag}-${i}`,
+        customerId: customer(p, i),
+      });
+      const sends = Math.ceil(opts.events / phase.batch);
+      const rate = opts.rate > 0 ? opts.rate / phase.batch : 0;
+      benchLog(`${phase.label}: ${opts.events} events in ${sends} sends…`);
+      const loop = await openLoop({ sends, rate, inFlight: opts.inFlight }, async (s) => {
+        const first = s * phase.batch;
+        const indexes = Array.from({ length: Math.min(phase.batch, opts.events - first) }, (_, k) => first + k);
+        if (phase.kind === 'direct') {
+          const i = first;
+          const customerId = customer(p, i);
+          await client.workflow.signalWithStart(abandonedCart.workflowType, {
+            workflowId: workflowIds[i],
+            taskQueue,
+            args: [{ customerId, key: 'c' }],
             signal: 'cart.updated',
-            version: 1,
-            customerId,
-            occurredAt: new Date().toISOString(),
-            data: cart('direct'),
-          },
-        ],
-        typedSearchAttributes: [
-          { key: WaymarkCustomerId, value: customerId },
-          { key: WaymarkJourney, value: 'abandoned-cart' },
-          { key: WaymarkJourneyVersion, value: 2 },
-        ],
+            signalArgs: [{ ...event(i), version: 1, occurredAt: new Date().toISOString(), data: cart('c') }],
+            typedSearchAttributes: [
+              { key: WaymarkCustomerId, value: customerId },
+              { key: WaymarkJourney, value: 'abandoned-cart' },
+              { key: WaymarkJourneyVersion, value: abandonedCart.journey.version },
+            ],
+            staticSummary: `abandoned-cart v${abandonedCart.journey.version} for ${customerId}`,
+          });
+          return;
+        }
+        const events = indexes.map((i) => ({ ...event(i), data: cart('c') }));
+        const res = await fetch(`${apiUrl}/v1/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+          body: JSON.stringify(phase.batch === 1 ? events[0] : { events }),
+        });
+        if (res.status !== 202) throw new Error(`POST /v1/events answered ${res.status}: ${await res.text()}`);
       });
-      return workflowId;
-    },
-    temporal,
-  );
+      // Every event of a request shares the request's send and answer times.
+      const sentAt = (i: number) => loop.sentAt[Math.floor(i / phase.batch)];
+      const acceptedAt = (i: number) => loop.acceptedAt[Math.floor(i / phase.batch)];
 
-  const viaApi = await phase(
-    'POST /v1/events',
-    opts.events,
-    opts.concurrency,
-    async (i) => {
-      const customerId = `bench-${runTag}-${opts.events + i}`;
-      const res = await fetch(`${apiUrl}/v1/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': 'bench' },
-        body: JSON.stringify({ id: `api-${runTag}-${i}`, signal: 'cart.updated', customerId, data: cart('api') }),
+      const expected = (p + 1) * opts.events - loop.errors.length * phase.batch;
+      await waitForCount(client, `TaskQueue="${taskQueue}" AND WaymarkStep="cart-idle"`, expected, 120_000);
+      const handledAt = await firstEventTimes(client, workflowIds, isTimerStarted);
+      const indexes = workflowIds.map((_, i) => i);
+      const firstSend = Math.min(...loop.sentAt);
+      const lastAccepted = Math.max(...loop.acceptedAt.filter(Number.isFinite));
+      const handledTimes = [...handledAt.values()];
+      const lastHandled = Math.max(...handledTimes);
+      const accept = sortedNumbers(indexes.filter((i) => acceptedAt(i) >= 0).map((i) => acceptedAt(i) - sentAt(i)));
+      const handle = sortedNumbers(
+        indexes.filter((i) => handledAt.has(workflowIds[i])).map((i) => handledAt.get(workflowIds[i])! - sentAt(i)),
+      );
+      results.push({
+        label: phase.label,
+        events: opts.events,
+        handled: handledAt.size,
+        errors: loop.errors,
+        acceptedPerSecond: perSecond(accept.length, lastAccepted - firstSend),
+        handledPerSecond: perSecond(handledAt.size, lastHandled - firstSend),
+        acceptP50: percentile(accept, 50),
+        acceptP99: percentile(accept, 99),
+        handleP50: percentile(handle, 50),
+        handleP99: percentile(handle, 99),
+        behindScheduleMs: loop.behindScheduleMs,
       });
-      if (res.status !== 202) throw new Error(`POST /v1/events answered ${res.status}: ${await res.text()}`);
-      return journeyWorkflowId('abandoned-cart', customerId, 'api');
-    },
-    temporal,
-  );
+    }
 
-  const fmt = (r: PhaseResult) =>
-    `${r.label.padEnd(24)} ${r.events} events in ${r.seconds.toFixed(1)} s  ${r.perSecond.toFixed(1)}/s  ` +
-    `handled p50 ${r.p50.toFixed(0)} ms p99 ${r.p99.toFixed(0)} ms  ` +
-    `(accepted p50 ${r.acceptedP50.toFixed(0)} ms p99 ${r.acceptedP99.toFixed(0)} ms)`;
-  console.log(
-    `\ningest bench: Temporal ${config.TEMPORAL_ADDRESS}, store ${config.MONGODB_URI}, concurrency ${opts.concurrency}`,
-  );
-  console.log(fmt(direct));
-  console.log(fmt(viaApi));
-  console.log(
-    `ratio API/direct: throughput ${(viaApi.perSecond / direct.perSecond).toFixed(2)}, ` +
-      `handled p50 ${(viaApi.p50 / direct.p50).toFixed(2)}x, p99 ${(viaApi.p99 / direct.p99).toFixed(2)}x; ` +
-      `accepted p50 ${(viaApi.acceptedP50 / direct.acceptedP50).toFixed(2)}x`,
-  );
-
-  await app.close();
-  worker.shutdown();
-  await running;
-  await close();
-  await mongoose.disconnect();
-  await stack?.stop();
+    const rateText = opts.rate > 0 ? `${opts.rate} events/s offered` : `as fast as accepted`;
+    console.log(`\ningest bench, open loop (${rateText}, ${opts.inFlight} requests in flight at most)`);
+    console.log(`Temporal ${servers.env.TEMPORAL_ADDRESS}, store ${servers.env.MONGODB_URI}`);
+    console.log(loadLine());
+    console.log(
+      table(
+        ['path', 'events', 'handled', 'errors', 'accepted/s', 'handled/s', 'accept p50/p99 ms', 'handled p50/p99 ms'],
+        results.map((r) => [
+          r.label,
+          num(r.events),
+          num(r.handled),
+          num(r.errors.length),
+          num(r.acceptedPerSecond, 1),
+          num(r.handledPerSecond, 1),
+          `${num(r.acceptP50)} / ${num(r.acceptP99)}`,
+          `${num(r.handleP50)} / ${num(r.handleP99)}`,
+        ]),
+      ),
+    );
+    for (const r of results.filter((x) => x.errors.length)) console.log(`${r.label}: first error: ${r.errors[0]}`);
+    if (opts.rate > 0) {
+      const behind = Math.max(...results.map((r) => r.behindScheduleMs));
+      if (behind > 100) console.log(`the sender fell ${num(behind)} ms behind the offered rate (in-flight bound)`);
+    }
+    const [direct, ...api] = results;
+    for (const r of api) {
+      console.log(
+        verdict(`${r.label} handled/s vs direct`, r.handledPerSecond / direct.handledPerSecond, { atLeast: 0.9 }),
+      );
+    }
+  } finally {
+    for (const p of processes.reverse()) await p.stop();
+    await mongoose.connection.db?.dropDatabase().catch(() => undefined);
+    await mongoose.disconnect();
+    await connection.close();
+    await servers.stop();
+  }
 }
 
 main().catch((error) => {
-  console.error(error);
+  console.error(`bench:ingest: ${error instanceof Error ? error.stack : error}`);
   process.exit(1);
 });

@@ -39,10 +39,15 @@ export function startServerProcess(
   name: string,
   command: string,
   args: string[],
-  options: { cwd?: string; log?: (line: string) => void } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; log?: (line: string) => void } = {},
 ): ServerProcess {
   const guardInput = watchForOrphans();
-  const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   children.add(child);
   if (child.pid) guardInput.write(`+${child.pid}\n`);
   const lines: string[] = [];

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startStack, type Stack } from '../../dev/stack';
+
+export interface BenchServers {
+  /** The servers' addresses as the app reads them, the MongoDB URI pointing at a database of this run's own. */
+  env: NodeJS.ProcessEnv & { TEMPORAL_ADDRESS: string; MONGODB_URI: string };
+  /** This run's tag: task queues and ids carry it, so runs on shared servers never meet. */
+  tag: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The servers a bench runs against: those named by TEMPORAL_ADDRESS and MONGODB_URI when both are set, else a
+ * private embedded stack in a temp dir (stopped by `stop`). Loopback only.
+ */
+export async function benchServers(log: (line: string) => void): Promise<BenchServers> {
+  const external = Boolean(process.env.TEMPORAL_ADDRESS && process.env.MONGODB_URI);
+  let stack: Stack | undefined;
+  if (!external) {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'waymark-bench-'));
+    log(`starting a private embedded stack in ${dataDir}`);
+    stack = await startStack({ dataDir, ports: 'free', ui: false, log: () => undefined });
+  }
+  const tag = randomUUID().slice(0, 8);
+  const base = { ...process.env, ...stack?.env } as BenchServers['env'];
+  const uri = new URL(base.MONGODB_URI);
+  uri.pathname = `/waymark-bench-${tag}`;
+  return {
+    env: { ...base, MONGODB_URI: uri.toString() },
+    tag,
+    stop: async () => {
+      await stack?.stop();
+    },
+  };
+}
