@@ -6,12 +6,14 @@ import { WAYMARK_SEARCH_ATTRIBUTES } from '../sdk/search-attributes';
 import { startServerProcess, waitUntilReady, type ServerProcess } from './child-process';
 import { freePort, portFrom } from './free-port';
 import { provisionFerretdb } from './provision/ferretdb';
+import { provisionMongoJavaServer } from './provision/mongo-java-server';
 import { provisionTemporalCli } from './provision/temporal-cli';
 import { onPath } from './provision/run-command';
 import { ProvisionError } from './provision/provision-error';
 import { startDownloadedDevServer } from './temporal-sdk-download';
 import { startSmtpSink } from './smtp-sink';
 import { startTwilioSink } from './twilio-sink';
+import { chooseStore, type StoreKind } from './store-choice';
 
 export interface StackPorts {
   temporal: number;
@@ -59,6 +61,10 @@ export interface StackEnv {
 
 export interface Stack {
   env: StackEnv;
+  /** The MongoDB-wire server the stack started, or undefined when MONGODB_URI was given. */
+  store?: StoreKind;
+  /** Its process id (fault tests kill it). */
+  storePid?: number;
   stop(): Promise<void>;
 }
 
@@ -125,21 +131,46 @@ async function startTemporal(options: StackOptions, stoppers: Array<() => Promis
   return { address, uiUrl };
 }
 
-async function startMongo(options: StackOptions, stoppers: Array<() => Promise<void>>): Promise<string> {
+async function startMongo(
+  options: StackOptions,
+  stoppers: Array<() => Promise<void>>,
+  store: StoreKind,
+): Promise<{ uri: string; pid?: number }> {
   const port = await pickPort(options, 'mongo');
-  const mongod = onPath('mongod');
   let server: ServerProcess;
-  if (mongod) {
+  if (store === 'mongod') {
     const dbPath = path.join(options.dataDir, 'mongod');
     mkdirSync(dbPath, { recursive: true });
-    server = startServerProcess('mongod', mongod, ['--bind_ip', HOST, '--port', String(port), '--dbpath', dbPath]);
-  } else {
+    server = startServerProcess('mongod', onPath('mongod')!, [
+      '--bind_ip',
+      HOST,
+      '--port',
+      String(port),
+      '--dbpath',
+      dbPath,
+    ]);
+  } else if (store === 'ferretdb') {
     const ferretdb = await provisionFerretdb(options.log);
     server = startServerProcess('ferretdb', ferretdb, [
       '--listen',
       `${HOST}:${port}`,
       '--data-dir',
       path.join(options.dataDir, 'ferretdb'),
+    ]);
+  } else {
+    const { java, jvmArgs } = await provisionMongoJavaServer(options.log);
+    const dir = path.join(options.dataDir, 'mongo-java-server');
+    mkdirSync(dir, { recursive: true });
+    server = startServerProcess('mongo-java-server', java, [
+      ...jvmArgs,
+      '--host',
+      HOST,
+      '--port',
+      String(port),
+      '--file',
+      path.join(dir, 'waymark.mv.db'),
+      '--durability',
+      'fsync',
     ]);
   }
   stoppers.push(() => server.stop());
@@ -153,7 +184,7 @@ async function startMongo(options: StackOptions, stoppers: Array<() => Promise<v
       await connection.close();
     }
   });
-  return uri;
+  return { uri, pid: server.child.pid };
 }
 
 /** Waits for every start; when several cannot be provisioned, one message lists every fix (not just the first). */
@@ -172,27 +203,28 @@ async function allOrOneError<T extends readonly unknown[]>(
 }
 
 /**
- * Starts what the environment does not already provide: Temporal dev server, a MongoDB-wire server (mongod on PATH,
- * else our FerretDB), the SMTP sink and the Twilio sink. Addresses come back as the env vars the app reads.
+ * Starts what the environment does not already provide: Temporal dev server, a MongoDB-wire server (see
+ * `chooseStore`), the SMTP sink and the Twilio sink. Addresses come back as the env vars the app reads.
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const given = options.env ?? process.env;
+  const store = given.MONGODB_URI ? undefined : chooseStore(given, onPath('mongod') !== undefined);
   mkdirSync(options.dataDir, { recursive: true });
   const stoppers: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const s of stoppers.reverse()) await s().catch(() => undefined);
   };
   try {
-    const [temporal, mongoUri] = await allOrOneError([
+    const [temporal, mongo] = await allOrOneError([
       given.TEMPORAL_ADDRESS
         ? Promise.resolve({ address: given.TEMPORAL_ADDRESS, uiUrl: given.TEMPORAL_UI_URL })
         : startTemporal(options, stoppers),
-      given.MONGODB_URI ? Promise.resolve(given.MONGODB_URI) : startMongo(options, stoppers),
+      store ? startMongo(options, stoppers, store) : Promise.resolve({ uri: given.MONGODB_URI!, pid: undefined }),
     ] as const);
     const env: StackEnv = {
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_UI_URL: temporal.uiUrl,
-      MONGODB_URI: mongoUri,
+      MONGODB_URI: mongo.uri,
       SMTP_URL: given.SMTP_URL ?? '',
       SMTP_SINK_URL: given.SMTP_SINK_URL,
       TWILIO_API_URL: given.TWILIO_API_URL,
@@ -219,7 +251,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       stoppers.push(() => twilio.close());
       env.TWILIO_API_URL = twilio.url;
     }
-    return { env, stop };
+    return { env, store, storePid: mongo.pid, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -49,7 +49,7 @@ async function main() {
     Temporal UI    ${stack.env.TEMPORAL_UI_URL ?? '(external Temporal: ' + config.TEMPORAL_ADDRESS + ')'}
     Dev inbox      ${stack.env.SMTP_SINK_URL ?? '(external SMTP: ' + config.SMTP_URL + ')'}
     Twilio sink    ${stack.env.TWILIO_API_URL ?? '(real Twilio)'}/_sink/messages
-    MongoDB        ${config.MONGODB_URI}
+    MongoDB        ${config.MONGODB_URI}${stack.store ? `   (${stack.store})` : ''}
   Ctrl-C stops everything.
 `);
 

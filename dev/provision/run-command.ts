@@ -8,9 +8,9 @@ export function onPath(command: string): string | undefined {
   return found.status === 0 && where ? where : undefined;
 }
 
-export function requireTool(command: string, forWhat: string, install: string): string {
+export function requireTool(command: string, forWhat: string, install: string, use: 'build' | 'run' = 'build'): string {
   const where = onPath(command);
-  if (!where) throw new ProvisionError(`\`${command}\` is needed to build ${forWhat} and is not on PATH.`, install);
+  if (!where) throw new ProvisionError(`\`${command}\` is needed to ${use} ${forWhat} and is not on PATH.`, install);
   return where;
 }
 
