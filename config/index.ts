@@ -29,6 +29,16 @@ const configSchema = z.object({
   /** How long a web (in-app) message stays visible. */
   WEB_MESSAGE_TTL_DAYS: z.coerce.number().positive().default(14),
   LOG_LEVEL: z.string().default('info'),
+  /**
+   * Workflow runs a worker keeps in memory between their tasks (Temporal's sticky cache, `maxCachedWorkflows`); 0
+   * turns it off. A run evicted from it replays its history on its next task (milliseconds for a journey), so this
+   * bounds the worker's memory, not how many runs it serves. The SDK's own default (about 600 per GiB of V8 heap,
+   * 2,310 on a 24 GiB machine) puts a worker with many waiting runs over 1 GiB (bench/memory.ts).
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number().int().min(0).default(1000),
+  ),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -6,6 +6,7 @@ import { createActivities } from '../activities';
 import { createMailer } from '../delivery/providers/smtp-transport';
 import { createTwilioClient } from '../delivery/providers/twilio-client';
 import { createEventRouter } from '../routing/event-router';
+import { workflowBundlerOptions } from './workflow-bundle';
 
 export interface WaymarkWorker {
   worker: Worker;
@@ -34,7 +35,10 @@ export async function createWaymarkWorker(
   const routeEvent = createEventRouter({ client: temporal, taskQueue });
   const code = overrides.workflowBundle
     ? { workflowBundle: overrides.workflowBundle }
-    : { workflowsPath: overrides.workflowsPath ?? require.resolve('../workflows') };
+    : {
+        workflowsPath: overrides.workflowsPath ?? require.resolve('../workflows'),
+        bundlerOptions: workflowBundlerOptions,
+      };
 
   const worker = await Worker.create({
     connection,
@@ -43,6 +47,7 @@ export async function createWaymarkWorker(
     ...code,
     activities: createActivities({ config, mailer, twilio, routeEvent }),
     interceptors: overrides.interceptors,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });
   return {
     worker,

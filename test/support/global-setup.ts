@@ -5,6 +5,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { startStack, type Stack } from '../../dev/stack';
 import { provisionTestServerLauncher } from '../../dev/provision/test-server';
 import { ProvisionError } from '../../dev/provision/provision-error';
+import { workflowBundlerOptions } from '../../worker/workflow-bundle';
 
 declare global {
   var __WAYMARK_STACK__: { stack: Stack; dataDir: string } | undefined;
@@ -29,7 +30,7 @@ export default async function globalSetup(): Promise<void> {
 
     const workflowsPath = path.resolve(__dirname, '../../workflows/index.ts');
     if (existsSync(workflowsPath)) {
-      const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+      const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger, ...workflowBundlerOptions });
       const bundlePath = path.join(dataDir, 'workflow-bundle.js');
       writeFileSync(bundlePath, code);
       process.env.WAYMARK_WORKFLOW_BUNDLE = bundlePath;
