@@ -1,26 +1,136 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import { builtinModules } from 'node:module';
 import globals from 'globals';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
+/**
+ * The layers (docs/architecture.md): each source folder and the folders it may import. Every arrow points one way,
+ * so there is no circle between folders; `import-x/no-cycle` catches circles inside one.
+ */
+export const layers = {
+  signals: [],
+  sdk: ['signals'],
+  segments: ['signals'],
+  journeys: ['signals', 'sdk', 'segments'],
+  workflows: ['signals', 'sdk', 'segments', 'journeys'],
+  config: [],
+  models: [],
+  delivery: ['config', 'models', 'signals', 'sdk', 'journeys'],
+  activities: ['config', 'models', 'delivery', 'signals', 'sdk', 'segments', 'journeys'],
+  routing: ['config', 'models', 'signals', 'sdk', 'segments', 'journeys'],
+  worker: [
+    'config',
+    'models',
+    'delivery',
+    'activities',
+    'routing',
+    'signals',
+    'sdk',
+    'segments',
+    'journeys',
+    'workflows',
+  ],
+  api: ['config', 'models', 'delivery', 'routing', 'signals', 'sdk', 'segments', 'journeys'],
+  cli: ['config', 'models', 'delivery', 'routing', 'signals', 'sdk', 'segments', 'journeys'],
+  // The embedded stack starts the API and the worker (npm start).
+  dev: ['config', 'sdk', 'api', 'worker'],
+};
+const sourceFolders = Object.keys(layers);
+
+/** Code replayed by Temporal: deterministic and free of I/O (sdk/ runtime, journeys/, workflows/). */
+const workflowCode = ['sdk/**/*.ts', 'workflows/**/*.ts', 'journeys/**/*.ts'];
+const workflowCodeIgnores = ['journeys/**/templates.ts', 'journeys/templates.ts', 'journeys/template-types.ts'];
+
 export default tseslint.config(
-  { ignores: ['node_modules/', '.waymark/', 'coverage/', 'dev/ferretdb/', 'dev/test-server/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.waymark/',
+      'coverage/',
+      'dev/ferretdb/',
+      'dev/test-server/',
+      'dev/**/target/',
+      'test/lint/fixtures/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
-  { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: globals.node } },
+  { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], languageOptions: { globals: globals.node } },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
   {
-    // Workflow code is replayed: it must be deterministic and free of I/O (see ARCHITECTURE.md).
-    files: ['workflows/**/*.ts', 'journeys/**/*.ts'],
-    ignores: ['journeys/**/templates.ts', 'journeys/templates.ts'],
+    // Type-aware: a promise nobody awaits (a workflow step, a route's send) is a bug that type checking alone misses.
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: {
+        // lint-probe.ts: the files test/lint feeds on stdin to pin the rules (they exist nowhere on disk).
+        projectService: {
+          allowDefaultProject: ['*/lint-probe.ts', '*/*/lint-probe.ts'],
+          defaultProject: 'tsconfig.json',
+          maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 32,
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver-next': [createTypeScriptImportResolver()],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: sourceFolders.map((folder) => ({
+            target: `./${folder}`,
+            from: sourceFolders
+              .filter((other) => other !== folder && !layers[folder].includes(other))
+              .map((f) => `./${f}`),
+            message: `${folder}/ may import only ${layers[folder].join(', ') || 'no other folder'} (docs/architecture.md).`,
+          })),
+        },
+      ],
+    },
+  },
+  {
+    files: ['signals/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!zod$|\\.)', message: 'signals/ import zod only.' }] },
+      ],
+    },
+  },
+  {
+    files: ['models/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!mongoose$|\\.)', message: 'models/ import mongoose only.' }] },
+      ],
+    },
+  },
+  {
+    // Workflow code is replayed: it must be deterministic and free of I/O (docs/architecture.md).
+    files: workflowCode,
+    ignores: workflowCodeIgnores,
     rules: {
       'no-restricted-imports': [
         'error',
@@ -40,7 +150,12 @@ export default tseslint.config(
               message: 'Workflow code may not import I/O modules.',
             },
             {
-              group: ['**/activities/**', '**/activities', '!**/activities/types'],
+              // A journey version is frozen while its runs are open: it never imports another version's file.
+              regex: '^\\./v\\d+$',
+              message: 'A journey version is self-contained: copy what it needs from the other version.',
+            },
+            {
+              group: ['**/activities/**', '**/activities', '**/delivery/**', '**/delivery'],
               allowTypeImports: true,
               message: 'Workflow code imports activity *types* only (import type).',
             },

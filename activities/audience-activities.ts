@@ -1,5 +1,5 @@
 import { heartbeat } from '@temporalio/activity';
-import type { RouteEvent } from '../routing/event-router';
+import type { RouteEvent } from '../sdk/contracts/routing';
 import type { AudienceMatch, EnterAudienceMatchesResult } from '../sdk/contracts/audience';
 import { scanAudiencePage } from './audience-scan-page';
 

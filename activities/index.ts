@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { Mailer } from '../delivery/providers/smtp-transport';
 import type { SmsClient } from '../delivery/providers/twilio-client';
-import type { RouteEvent } from '../routing/event-router';
+import type { RouteEvent } from '../sdk/contracts/routing';
 import type { AudienceActivities } from '../sdk/contracts/audience';
 import type { JourneyActivities } from '../sdk/contracts/journey-activities';
 import { createAudienceActivities } from './audience-activities';

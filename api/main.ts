@@ -15,8 +15,8 @@ async function main() {
     await connection.close();
     await mongoose.disconnect();
   };
-  process.once('SIGINT', close);
-  process.once('SIGTERM', close);
+  process.once('SIGINT', () => void close());
+  process.once('SIGTERM', () => void close());
 }
 
 main().catch((error) => {

@@ -15,6 +15,7 @@ import type { AudienceScanResult } from '../sdk/contracts/audience';
 import { startStack, type Stack } from '../dev/stack';
 import { Profile } from '../models/profile';
 import { createEventRouter } from '../routing/event-router';
+import { DAY_MS } from '../sdk/durations';
 
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 100_000);
 const BATCH = 1_000;
@@ -25,7 +26,6 @@ const PAGE_SIZE = 1_000;
 /** Signal-with-starts in flight (the activity's default is 8; FerretDB's SQLite answers SQLITE_BUSY under many more). */
 const CONCURRENCY = process.env.BENCH_CONCURRENCY ? Number(process.env.BENCH_CONCURRENCY) : undefined;
 const AS_OF = '2030-06-01';
-const DAY = 86_400_000;
 const asOf = Date.parse(`${AS_OF}T00:00:00Z`);
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -41,7 +41,9 @@ function profile(i: number) {
     consent: { email: { status: 'granted' }, sms: { status: 'unknown' }, web: { status: 'unknown' } },
     attributes: {},
     anonymousIds: [],
-    policies: [{ policyId: `pol-${i}`, product: 'home', status: 'active', renewalDate: new Date(asOf + days * DAY) }],
+    policies: [
+      { policyId: `pol-${i}`, product: 'home', status: 'active', renewalDate: new Date(asOf + days * DAY_MS) },
+    ],
     dependents: [],
   };
 }
@@ -78,7 +80,7 @@ async function main() {
     log(
       `seeded ${PROFILES.toLocaleString('en')} profiles in ${(seedMs / 1000).toFixed(1)} s (${rate(PROFILES, seedMs)})`,
     );
-    const window = { start: new Date(asOf), end: new Date(asOf + WINDOW_DAYS * DAY) };
+    const window = { start: new Date(asOf), end: new Date(asOf + WINDOW_DAYS * DAY_MS) };
     const filter = renewalWindowAudience.filter(window);
 
     // The store's ceiling: one cursor over the whole collection, and one over the window with the date index hinted.

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config';
 import type { DeliveryRequest } from '../sdk/contracts/journey-activities';
-import { escapeHtml } from './html';
+import escapeHtml from 'escape-html';
 import type { Mailer } from './providers/smtp-transport';
 import type { RenderedTemplates } from './render';
 import { signUnsubscribeToken, unsubscribeUrl } from './unsubscribe-token';

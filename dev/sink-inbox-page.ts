@@ -1,4 +1,4 @@
-import { escapeHtml } from '../delivery/html';
+import escapeHtml from 'escape-html';
 import type { SinkMail } from './smtp-sink';
 
 // The dev inbox pages the SMTP sink serves: a list of kept mail and one mail's HTML.

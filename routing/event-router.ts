@@ -6,6 +6,7 @@ import {
 } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { JourneyEvent } from '../signals/define-signal';
+import type { RoutedRun, RouteEvent, RoutingReport } from '../sdk/contracts/routing';
 import { EventRecord } from '../models/event';
 import { isDuplicateKey } from '../models/mongo-errors';
 import { journeyWorkflowId } from '../sdk/workflow-id';
@@ -15,24 +16,6 @@ import type { Duration, EntryRules } from '../sdk/journey-types';
 import { durationToMs } from '../sdk/durations';
 import { journeysFedBy, journeysStartedBy } from './journey-routes';
 import { openJourneyRunsQuery } from './visibility-query';
-
-export interface RoutedRun {
-  journey: string;
-  workflowId: string;
-  /** The run that got the event (entered / signalled). */
-  runId?: string;
-  /** entered: signal-with-start (a new run, or the open run under that id got the event). */
-  action: 'entered' | 'signalled' | 'skipped';
-  reason?: string;
-}
-
-export interface RoutingReport {
-  eventId: string;
-  duplicate: boolean;
-  started: number;
-  signalled: number;
-  runs: RoutedRun[];
-}
 
 export interface RouterDeps {
   client: Client;
@@ -171,12 +154,6 @@ export async function routeEvent(deps: RouterDeps, event: JourneyEvent): Promise
   await EventRecord.updateOne({ _id: event.id }, { $set: { routing: report, routedAt: new Date() } });
   return report;
 }
-
-/**
- * How an event reaches journeys, as the API routes, the webhooks and the audience activities are handed it: record
- * once by event id, then signal-with-start / signal the runs (see routeEvent).
- */
-export type RouteEvent = (event: JourneyEvent) => Promise<RoutingReport>;
 
 /** `routeEvent` bound to its dependencies: the API builds one, the worker hands one to the audience activities. */
 export function createEventRouter(deps: RouterDeps): RouteEvent {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findSignal, signalCatalog, type JourneyEvent } from '../../signals';
-import type { RouteEvent } from '../../routing/event-router';
+import type { RouteEvent } from '../../sdk/contracts/routing';
 import { resolveCustomer } from '../../routing/identity';
 import { routeInCustomerOrder } from '../../routing/route-batch';
 import { ApiError, describe, type FieldError } from '../plugins/error-handler';

@@ -3,10 +3,9 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import twilio from 'twilio';
 import type { Config } from '../../config';
 import { changeConsent } from '../../delivery/change-consent';
-import { escapeHtml } from '../../delivery/html';
 import { recordSmsStatus } from '../../delivery/ledger';
 import { Profile } from '../../models/profile';
-import type { RouteEvent } from '../../routing/event-router';
+import type { RouteEvent } from '../../sdk/contracts/routing';
 
 export interface TwilioWebhookOptions {
   config: Pick<Config, 'PUBLIC_URL' | 'TWILIO_AUTH_TOKEN'>;
@@ -106,6 +105,7 @@ function formOf(request: FastifyRequest): Form {
 }
 
 function twiml(message?: string): string {
-  const inner = message ? `<Message>${escapeHtml(message)}</Message>` : '';
-  return `<?xml version="1.0" encoding="UTF-8"?><Response>${inner}</Response>`;
+  const response = new twilio.twiml.MessagingResponse();
+  if (message) response.message(message);
+  return response.toString();
 }

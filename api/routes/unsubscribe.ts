@@ -3,9 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import { changeConsent } from '../../delivery/change-consent';
-import { escapeHtml } from '../../delivery/html';
+import escapeHtml from 'escape-html';
 import { verifyUnsubscribeToken, type UnsubscribeClaims } from '../../delivery/unsubscribe-token';
-import type { RouteEvent } from '../../routing/event-router';
+import type { RouteEvent } from '../../sdk/contracts/routing';
 
 export interface UnsubscribeRoutesOptions {
   config: Pick<Config, 'UNSUBSCRIBE_SECRET'>;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { RouteEvent } from '../../routing/event-router';
+import type { RouteEvent } from '../../sdk/contracts/routing';
 import { WebMessage, type WebMessageDocument } from '../../models/web-message';
 
 export interface WebMessageRoutesOptions {

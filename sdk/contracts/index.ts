@@ -1,3 +1,4 @@
 // The SDK's contracts: what activities/ implements and what journey authors and audiences are written against.
 export type * from './journey-activities';
 export * from './audience';
+export type * from './routing';

@@ -5,7 +5,7 @@ import { Delivery, deliveryId } from '../../models/delivery';
 import { FrequencySlot } from '../../models/frequency-slot';
 import { WebMessage } from '../../models/web-message';
 import { verifyUnsubscribeToken } from '../../delivery/unsubscribe-token';
-import { connectMongo, createCustomer, createSendPath, request, requireEnv, type SendPath } from './support';
+import { connectMongo, createCustomer, createSendPath, request, requireEnv, type SendPath } from '../support/delivery';
 
 describe('the send path (deliver activity) against the real SMTP sink, Twilio sink and MongoDB', () => {
   let path: SendPath;

@@ -1,11 +1,11 @@
 // HTTP event → Temporal dev server → the real worker and activities → offer mail in the SMTP sink at entry; the
-// dependent getting covered ends the run. The reminder waits for weeks: that path is in test/workflows.
+// dependent getting covered ends the run. The reminder waits for weeks: that path is in test/journeys.
 import { randomUUID } from 'node:crypto';
 import { waitForSinkMails } from '../../dev/sink-client';
 import { connectTestDatabase, serverEnv } from '../support/servers';
 import { closedRun, post, put, startWaymark } from './support';
+import { DAY_MS } from '../../sdk/durations';
 
-const DAY = 86_400_000;
 let db: Awaited<ReturnType<typeof connectTestDatabase>>;
 let waymark: Awaited<ReturnType<typeof startWaymark>>;
 
@@ -23,7 +23,7 @@ const granted = { status: 'granted' };
 test('dependent-turning-26: offer mail at entry, the dependent getting covered ends the run as converted', async () => {
   const id = `e2e-${randomUUID().slice(0, 8)}`;
   const email = `${id}@example.com`;
-  const turns26On = new Date(Date.now() + 40 * DAY).toISOString().slice(0, 10);
+  const turns26On = new Date(Date.now() + 40 * DAY_MS).toISOString().slice(0, 10);
   const birthDate = `${Number(turns26On.slice(0, 4)) - 26}${turns26On.slice(4)}`;
   await put(waymark.app, `/v1/profiles/${id}`, {
     email,

@@ -1,12 +1,12 @@
 // HTTP event → Temporal dev server → the real worker and activities → offer mail in the SMTP sink and the web banner
-// in MongoDB at entry; renewing ends the run. The later SMS waits for weeks: that path is in test/workflows.
+// in MongoDB at entry; renewing ends the run. The later SMS waits for weeks: that path is in test/journeys.
 import { randomUUID } from 'node:crypto';
 import { WebMessage } from '../../models/web-message';
 import { waitForSinkMails } from '../../dev/sink-client';
 import { connectTestDatabase, serverEnv } from '../support/servers';
 import { closedRun, eventually, post, put, startWaymark } from './support';
+import { DAY_MS } from '../../sdk/durations';
 
-const DAY = 86_400_000;
 let db: Awaited<ReturnType<typeof connectTestDatabase>>;
 let waymark: Awaited<ReturnType<typeof startWaymark>>;
 
@@ -24,7 +24,7 @@ const granted = { status: 'granted' };
 test('renewal-window: offer mail and web banner at entry, renewing ends the run as converted', async () => {
   const id = `e2e-${randomUUID().slice(0, 8)}`;
   const email = `${id}@example.com`;
-  const renewalDate = new Date(Date.now() + 30 * DAY).toISOString().slice(0, 10);
+  const renewalDate = new Date(Date.now() + 30 * DAY_MS).toISOString().slice(0, 10);
   await put(waymark.app, `/v1/profiles/${id}`, {
     email,
     timeZone: 'UTC',
@@ -52,7 +52,7 @@ test('renewal-window: offer mail and web banner at entry, renewing ends the run 
     id: `${id}-renewed`,
     signal: 'policy.renewed',
     customerId: id,
-    data: { policyId: 'pol-1', renewalDate: new Date(Date.now() + 395 * DAY).toISOString().slice(0, 10) },
+    data: { policyId: 'pol-1', renewalDate: new Date(Date.now() + 395 * DAY_MS).toISOString().slice(0, 10) },
   });
   expect(await closedRun(waymark.app, workflowId)).toMatchObject({ status: 'COMPLETED', outcome: 'converted' });
 });

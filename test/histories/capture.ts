@@ -20,8 +20,8 @@ import type { JourneyState } from '../../sdk/journey-types';
 import { WaymarkCustomerId, WaymarkJourney, WaymarkJourneyVersion } from '../../sdk/search-attributes';
 import { journeyWorkflowId } from '../../sdk/workflow-id';
 import { createWaymarkWorker } from '../../worker/create-worker';
+import { DAY_MS } from '../../sdk/durations';
 
-const DAY = 86_400_000;
 const log = (line: string) => process.stdout.write(`[histories:capture] ${line}\n`);
 const id = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
@@ -69,29 +69,29 @@ const PATHS: Record<string, CapturePath> = {
     profile: (customerId) => ({
       ...contactable(customerId),
       policies: [
-        { policyId: 'pol-1', product: 'home', status: 'active', renewalDate: new Date(Date.now() + 30 * DAY) },
+        { policyId: 'pol-1', product: 'home', status: 'active', renewalDate: new Date(Date.now() + 30 * DAY_MS) },
       ],
     }),
     trigger: (customerId) =>
       event('policy.renewal-due', customerId, {
         policyId: 'pol-1',
-        renewalDate: new Date(Date.now() + 30 * DAY).toISOString(),
+        renewalDate: new Date(Date.now() + 30 * DAY_MS).toISOString(),
       }),
     then: (customerId) => [
       event('policy.changed', customerId, {
         policyId: 'pol-1',
         status: 'active',
-        renewalDate: new Date(Date.now() + 40 * DAY).toISOString(),
+        renewalDate: new Date(Date.now() + 40 * DAY_MS).toISOString(),
       }),
       event('policy.renewed', customerId, {
         policyId: 'pol-1',
-        renewalDate: new Date(Date.now() + 405 * DAY).toISOString(),
+        renewalDate: new Date(Date.now() + 405 * DAY_MS).toISOString(),
       }),
     ],
   },
   'dependent-turning-26': {
     profile: (customerId) => {
-      const birthDate = new Date(Date.now() + 40 * DAY);
+      const birthDate = new Date(Date.now() + 40 * DAY_MS);
       birthDate.setUTCFullYear(birthDate.getUTCFullYear() - 26);
       return {
         ...contactable(customerId),
@@ -100,7 +100,7 @@ const PATHS: Record<string, CapturePath> = {
       };
     },
     trigger: (customerId) => {
-      const turns = new Date(Date.now() + 40 * DAY);
+      const turns = new Date(Date.now() + 40 * DAY_MS);
       const birth = new Date(turns);
       birth.setUTCFullYear(turns.getUTCFullYear() - 26);
       return event('dependent.turning-26', customerId, {

@@ -1,38 +1,42 @@
-import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+// The determinism rule of workflow code (docs/architecture.md), pinned: each forbidden thing is reported, in every
+// folder of workflow code, while activity types and the workflow SDK stay allowed and activities stay free.
+import { lintAll } from '../support/eslint';
 
-const root = path.resolve(__dirname, '../..');
+const forbidden = [
+  "import { readFileSync } from 'node:fs';",
+  "import mongoose from 'mongoose';",
+  "import nodemailer from 'nodemailer';",
+  "import twilio from 'twilio';",
+  "import { createActivities } from '../activities';",
+  'export const t = Date.now();',
+  'export const r = Math.random();',
+  'export const s = setTimeout;',
+].join('\n');
 
-interface LintResult {
-  messages: Array<{ ruleId: string | null; line: number }>;
-}
+const workflowFiles = ['workflows/lint-probe.ts', 'journeys/abandoned-cart/lint-probe.ts', 'sdk/lint-probe.ts'];
+const allowedInWorkflows = [
+  "import type { WaymarkActivities } from '../activities';",
+  "import { proxyActivities } from '@temporalio/workflow';",
+  'export const a = proxyActivities<WaymarkActivities>({ startToCloseTimeout: 1000 });',
+].join('\n');
+const freeInActivities = "import mongoose from 'mongoose';\nexport const m = mongoose;\nexport const t = Date.now();\n";
 
-// The real CLI with the project's config (Jest's VM cannot load the ESM config in-process).
-async function ruleIdsFor(code: string, file: string): Promise<string[]> {
-  const run = spawnSync(
-    path.join(root, 'node_modules/.bin/eslint'),
-    ['--stdin', '--stdin-filename', path.join(root, file), '--format', 'json'],
-    { cwd: root, input: code, encoding: 'utf8' },
+let results: string[][];
+
+beforeAll(() => {
+  results = lintAll(
+    [
+      ...workflowFiles.map((file) => ({ file, code: `${forbidden}\n` })),
+      { file: 'workflows/lint-probe.ts', code: `${allowedInWorkflows}\n` },
+      { file: 'activities/lint-probe.ts', code: freeInActivities },
+    ],
+    ['no-restricted-'],
   );
-  const [result] = JSON.parse(run.stdout) as LintResult[];
-  return result.messages.filter((m) => m.ruleId?.startsWith('no-restricted-')).map((m) => `${m.ruleId}@${m.line}`);
-}
+}, 120_000);
 
 describe('workflow determinism lint', () => {
-  const forbidden = [
-    "import { readFileSync } from 'node:fs';",
-    "import mongoose from 'mongoose';",
-    "import nodemailer from 'nodemailer';",
-    "import twilio from 'twilio';",
-    "import { createActivities } from '../activities';",
-    'export const t = Date.now();',
-    'export const r = Math.random();',
-    'export const s = setTimeout;',
-  ];
-
-  it.each(['workflows/probe.ts', 'journeys/probe/v1.ts'])('rejects I/O and non-determinism in %s', async (file) => {
-    const ids = await ruleIdsFor(forbidden.join('\n') + '\n', file);
-    expect(ids).toEqual([
+  it.each(workflowFiles.map((file, i) => [file, i] as const))('rejects I/O and non-determinism in %s', (_, i) => {
+    expect(results[i]).toEqual([
       'no-restricted-imports@1',
       'no-restricted-imports@2',
       'no-restricted-imports@3',
@@ -44,18 +48,11 @@ describe('workflow determinism lint', () => {
     ]);
   });
 
-  it('allows activity types and the workflow SDK', async () => {
-    const code = [
-      "import type { WaymarkActivities } from '../activities';",
-      "import { proxyActivities } from '@temporalio/workflow';",
-      'export const a = proxyActivities<WaymarkActivities>({ startToCloseTimeout: 1000 });',
-      '',
-    ].join('\n');
-    expect(await ruleIdsFor(code, 'workflows/probe.ts')).toEqual([]);
+  it('allows activity types and the workflow SDK', () => {
+    expect(results[workflowFiles.length]).toEqual([]);
   });
 
-  it('leaves activities free to do I/O', async () => {
-    const code = "import mongoose from 'mongoose';\nexport const m = mongoose;\nexport const t = Date.now();\n";
-    expect(await ruleIdsFor(code, 'activities/probe.ts')).toEqual([]);
+  it('leaves activities free to do I/O', () => {
+    expect(results[workflowFiles.length + 1]).toEqual([]);
   });
 });

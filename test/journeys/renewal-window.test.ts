@@ -13,9 +13,9 @@ import {
   startJourneyTestEnv,
   uniqueId,
   type JourneyTestEnv,
-} from './journey-test-env';
+} from '../support/journey-test-env';
+import { DAY_MS } from '../../sdk/durations';
 
-const DAY = 86_400_000;
 let t: JourneyTestEnv;
 
 beforeAll(async () => {
@@ -29,7 +29,7 @@ afterAll(async () => {
 async function policyholder(inDays: number, status: 'active' | 'lapsed' = 'active', otherActivePolicy = true) {
   const customerId = uniqueId('holder');
   const policyId = uniqueId('pol');
-  const renewalDate = new Date((await t.env.currentTimeMs()) + inDays * DAY).toISOString();
+  const renewalDate = new Date((await t.env.currentTimeMs()) + inDays * DAY_MS).toISOString();
   await Profile.create({
     _id: customerId,
     email: `${customerId}@example.com`,
@@ -59,9 +59,9 @@ test('offer by email and web banner, SMS a week before the date, lost when the d
     ['sms:renewal-reminder', 'renewals'],
   ]);
   expect(sends[0].data).toEqual({ policyId, renewalDate: renewalDate.slice(0, 10) });
-  const reminderDue = Date.parse(renewalDate) - REMINDER_DAYS_BEFORE * DAY;
+  const reminderDue = Date.parse(renewalDate) - REMINDER_DAYS_BEFORE * DAY_MS;
   expect(Date.parse(sends[2].at)).toBeGreaterThanOrEqual(reminderDue);
-  expect(Date.parse(sends[2].at)).toBeLessThan(reminderDue + DAY);
+  expect(Date.parse(sends[2].at)).toBeLessThan(reminderDue + DAY_MS);
 });
 
 test('renewing during the wait ends the run as converted, without the SMS', async () => {
@@ -106,14 +106,14 @@ test('a moved renewal date re-aims the reminder timer', async () => {
     journeyEvent(policyRenewalDue, customerId, { policyId, renewalDate }),
   );
   await t.env.sleep('2 days');
-  const movedTo = new Date(Date.parse(renewalDate) + 20 * DAY).toISOString();
+  const movedTo = new Date(Date.parse(renewalDate) + 20 * DAY_MS).toISOString();
   await sendEvent(
     handle,
     journeyEvent(policyChanged, customerId, { policyId, status: 'active', renewalDate: movedTo }),
   );
   await t.env.sleep('1 hour');
   const state = await handle.query(journeyStateQuery);
-  expect(Date.parse(state.wakesAt!)).toBe(Date.parse(movedTo) - REMINDER_DAYS_BEFORE * DAY);
+  expect(Date.parse(state.wakesAt!)).toBe(Date.parse(movedTo) - REMINDER_DAYS_BEFORE * DAY_MS);
 
   await t.env.sleep('30 days'); // past the original reminder date, before the moved one
   expect(t.delivery.of(handle.workflowId).map((s) => s.channel)).toEqual(['email', 'web']);
@@ -122,7 +122,7 @@ test('a moved renewal date re-aims the reminder timer', async () => {
   expect(result.outcome).toBe('lost');
   const reminder = t.delivery.of(handle.workflowId)[2];
   expect(reminder.data).toEqual({ policyId, renewalDate: movedTo.slice(0, 10) });
-  expect(Date.parse(reminder.at)).toBeGreaterThanOrEqual(Date.parse(movedTo) - REMINDER_DAYS_BEFORE * DAY);
+  expect(Date.parse(reminder.at)).toBeGreaterThanOrEqual(Date.parse(movedTo) - REMINDER_DAYS_BEFORE * DAY_MS);
 });
 
 test('a customer whose only policy is not active is ineligible, named by the failing condition', async () => {

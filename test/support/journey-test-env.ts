@@ -12,7 +12,7 @@ import type { DeliveryOutcome, DeliveryRequest } from '../../sdk/contracts/journ
 import type { JourneyEvent, SignalData, SignalDefinition } from '../../signals/define-signal';
 import type { JourneyWorkflow } from '../../sdk/define-journey';
 import { journeyWorkflowId } from '../../sdk/workflow-id';
-import { createTimeSkippingEnv } from '../support/time-skipping';
+import { createTimeSkippingEnv } from './time-skipping';
 
 const TASK_QUEUE = 'journey-tests';
 const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');

@@ -16,9 +16,9 @@ import { abandonedCartV1 } from '../../journeys';
 import { Delivery } from '../../models/delivery';
 import { cartUpdated } from '../../signals';
 import { journeyWorkflowId } from '../../sdk/workflow-id';
-import { journeyEvent } from '../workflows/journey-test-env';
+import { journeyEvent } from '../support/journey-test-env';
 import { createTimeSkippingEnv } from '../support/time-skipping';
-import { connectMongo, createCustomer, createSendPath, requireEnv, uid, type SendPath } from './support';
+import { connectMongo, createCustomer, createSendPath, requireEnv, uid, type SendPath } from '../support/delivery';
 
 // The real send path inside a real Temporal worker (time-skipping test server), driven by the real abandoned-cart
 // journey: cart idle 1 h → reminder email (topic offers) → 24 h → SMS last call → 2 days → done.

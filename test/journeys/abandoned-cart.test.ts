@@ -14,9 +14,9 @@ import {
   startJourneyTestEnv,
   uniqueId,
   type JourneyTestEnv,
-} from './journey-test-env';
+} from '../support/journey-test-env';
+import { HOUR_MS } from '../../sdk/durations';
 
-const HOUR = 3_600_000;
 let t: JourneyTestEnv;
 
 beforeAll(async () => {
@@ -64,8 +64,8 @@ test('an idle cart gets the reminder email after an hour, the SMS a day later, a
   ]);
   expect(sends[0]).toMatchObject({ customerId, journey: 'abandoned-cart', journeyVersion: 1, onCap: 'skip' });
   expect(sends[0].data).toEqual({ cart: cart(cartId) });
-  expect(Date.parse(sends[0].at) - startedAt).toBeGreaterThanOrEqual(HOUR);
-  expect(Date.parse(sends[1].at) - Date.parse(sends[0].at)).toBeGreaterThanOrEqual(24 * HOUR);
+  expect(Date.parse(sends[0].at) - startedAt).toBeGreaterThanOrEqual(HOUR_MS);
+  expect(Date.parse(sends[1].at) - Date.parse(sends[0].at)).toBeGreaterThanOrEqual(24 * HOUR_MS);
   expect(result.steps).toEqual(
     expect.arrayContaining(['cart-idle', 'reminder', 'email:cart-reminder', 'last-call', 'sms:cart-last-call']),
   );
@@ -101,7 +101,7 @@ test('a cart updated again restarts the idle hour, and the reminder shows the la
   expect(reminder.template).toBe('cart-reminder');
   expect(reminder.data).toEqual({ cart: cart(otherCart, 3) });
   expect(Date.parse(reminder.at) - secondStart).toBeGreaterThanOrEqual(90 * 60_000);
-  expect(Date.parse(reminder.at) - secondStart).toBeLessThan(2 * HOUR);
+  expect(Date.parse(reminder.at) - secondStart).toBeLessThan(2 * HOUR_MS);
   await second.terminate('test done');
   expect(startedAt).toBeLessThan(secondStart);
 });
@@ -191,7 +191,11 @@ test('a send deferred by quiet hours sleeps durably and is asked again under the
   const cartId = uniqueId('cart');
   t.delivery.respondWith((request, attempt) =>
     request.channel === 'email' && attempt === 1
-      ? { status: 'deferred', reason: 'quiet hours', until: new Date(Date.parse(request.at) + 9 * HOUR).toISOString() }
+      ? {
+          status: 'deferred',
+          reason: 'quiet hours',
+          until: new Date(Date.parse(request.at) + 9 * HOUR_MS).toISOString(),
+        }
       : { status: 'sent' },
   );
   const handle = await startJourney(t.env, abandonedCartV1, journeyEvent(cartUpdated, customerId, cart(cartId)));
@@ -209,7 +213,7 @@ test('a send deferred by quiet hours sleeps durably and is asked again under the
   await t.env.sleep('12 hours');
   const [deferred, sent] = t.delivery.of(second.workflowId);
   expect(sent.stepId).toBe(deferred.stepId);
-  expect(Date.parse(sent.at) - Date.parse(deferred.at)).toBeGreaterThanOrEqual(9 * HOUR);
+  expect(Date.parse(sent.at) - Date.parse(deferred.at)).toBeGreaterThanOrEqual(9 * HOUR_MS);
   await second.terminate('test done');
 });
 
@@ -276,8 +280,8 @@ describe('v2', () => {
     const sends = t.delivery.of(handle.workflowId);
     expect(sends.map((s) => s.stepId)).toEqual(['email:cart-reminder', 'web:cart-web-nudge', 'sms:cart-last-call']);
     expect(sends.every((s) => s.journeyVersion === 2)).toBe(true);
-    expect(Date.parse(sends[1].at) - Date.parse(sends[0].at)).toBeGreaterThanOrEqual(4 * HOUR);
-    expect(Date.parse(sends[2].at) - Date.parse(sends[0].at)).toBeGreaterThanOrEqual(24 * HOUR);
+    expect(Date.parse(sends[1].at) - Date.parse(sends[0].at)).toBeGreaterThanOrEqual(4 * HOUR_MS);
+    expect(Date.parse(sends[2].at) - Date.parse(sends[0].at)).toBeGreaterThanOrEqual(24 * HOUR_MS);
   });
 
   test('an order after the nudge converts without the SMS', async () => {

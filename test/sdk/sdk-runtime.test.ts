@@ -14,7 +14,7 @@ import {
   startJourneyTestEnv,
   uniqueId,
   type JourneyTestEnv,
-} from './journey-test-env';
+} from '../support/journey-test-env';
 
 let t: JourneyTestEnv;
 

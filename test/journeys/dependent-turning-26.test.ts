@@ -14,9 +14,9 @@ import {
   startJourneyTestEnv,
   uniqueId,
   type JourneyTestEnv,
-} from './journey-test-env';
+} from '../support/journey-test-env';
+import { DAY_MS } from '../../sdk/durations';
 
-const DAY = 86_400_000;
 let t: JourneyTestEnv;
 
 beforeAll(async () => {
@@ -31,7 +31,7 @@ async function family(inDays: number, options: { covered?: boolean; ownProfile?:
   const customerId = uniqueId('holder');
   const dependentId = uniqueId('dep');
   const policyId = uniqueId('health');
-  const turns26On = new Date((await t.env.currentTimeMs()) + inDays * DAY).toISOString().slice(0, 10);
+  const turns26On = new Date((await t.env.currentTimeMs()) + inDays * DAY_MS).toISOString().slice(0, 10);
   const birthDate = `${Number(turns26On.slice(0, 4)) - 26}${turns26On.slice(4)}`;
   let dependentCustomerId: string | undefined;
   if (options.ownProfile) {
@@ -86,11 +86,11 @@ test('offer to the policyholder and the dependent, SMS reminder before the birth
     dependentName: 'Leo',
     holderName: 'Maria',
     turns26On: f.turns26On,
-    offerEnds: new Date(birthday + OFFER_DAYS_AFTER_BIRTHDAY * DAY).toISOString().slice(0, 10),
+    offerEnds: new Date(birthday + OFFER_DAYS_AFTER_BIRTHDAY * DAY_MS).toISOString().slice(0, 10),
   });
-  expect(Date.parse(sends[2].at)).toBeGreaterThanOrEqual(birthday - REMINDER_DAYS_BEFORE * DAY);
+  expect(Date.parse(sends[2].at)).toBeGreaterThanOrEqual(birthday - REMINDER_DAYS_BEFORE * DAY_MS);
   const ended = Date.parse((await handle.query(journeyStateQuery)).steps.at(-1)!.at);
-  expect(ended).toBeGreaterThanOrEqual(birthday + OFFER_DAYS_AFTER_BIRTHDAY * DAY);
+  expect(ended).toBeGreaterThanOrEqual(birthday + OFFER_DAYS_AFTER_BIRTHDAY * DAY_MS);
 });
 
 test('without a profile of their own, only the policyholder is written to', async () => {
@@ -174,12 +174,12 @@ test('v2: a corrected birth date re-aims the reminder and the offer end (v1 igno
   const f = await family(30);
   const handle = await startJourney(t.env, dependentTurning26V2, f.event);
   await t.env.sleep('2 days');
-  const corrected = new Date(Date.parse(`${f.turns26On}T00:00:00Z`) + 20 * DAY).toISOString().slice(0, 10);
+  const corrected = new Date(Date.parse(`${f.turns26On}T00:00:00Z`) + 20 * DAY_MS).toISOString().slice(0, 10);
   await sendEvent(handle, journeyEvent(dependentTurning26, f.customerId, { ...f.event.data, turns26On: corrected }));
   await t.env.sleep('1 hour');
   const birthday = Date.parse(`${corrected}T00:00:00Z`);
   const state = await handle.query(journeyStateQuery);
-  expect(Date.parse(state.wakesAt!)).toBe(birthday - REMINDER_DAYS_BEFORE * DAY);
+  expect(Date.parse(state.wakesAt!)).toBe(birthday - REMINDER_DAYS_BEFORE * DAY_MS);
 
   await t.env.sleep('30 days'); // past the original reminder date, before the corrected one
   expect(t.delivery.of(handle.workflowId).map((s) => s.channel)).toEqual(['email']);
@@ -187,7 +187,7 @@ test('v2: a corrected birth date re-aims the reminder and the offer end (v1 igno
   expect((await handle.result()).outcome).toBe('completed');
   const [, reminder] = t.delivery.of(handle.workflowId);
   expect(reminder.data).toMatchObject({ turns26On: corrected });
-  expect(Date.parse(reminder.at)).toBeGreaterThanOrEqual(birthday - REMINDER_DAYS_BEFORE * DAY);
+  expect(Date.parse(reminder.at)).toBeGreaterThanOrEqual(birthday - REMINDER_DAYS_BEFORE * DAY_MS);
   const ended = Date.parse((await handle.query(journeyStateQuery)).steps.at(-1)!.at);
-  expect(ended).toBeGreaterThanOrEqual(birthday + OFFER_DAYS_AFTER_BIRTHDAY * DAY);
+  expect(ended).toBeGreaterThanOrEqual(birthday + OFFER_DAYS_AFTER_BIRTHDAY * DAY_MS);
 });

@@ -16,9 +16,9 @@ import {
   startJourneyTestEnv,
   uniqueId,
   type JourneyTestEnv,
-} from '../workflows/journey-test-env';
+} from '../support/journey-test-env';
+import { DAY_MS } from '../../sdk/durations';
 
-const DAY = 86_400_000;
 let t: JourneyTestEnv;
 
 beforeAll(async () => {
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 /** What the scan emits for this policy on the day `scanDay`, with the renewal date the profile has then. */
 function scannedRenewalDue(customerId: string, policyId: string, renewalDate: Date, scanDay: Date): JourneyEvent {
-  const window = { start: scanDay, end: new Date(scanDay.getTime() + 60 * DAY) };
+  const window = { start: scanDay, end: new Date(scanDay.getTime() + 60 * DAY_MS) };
   const [match] = renewalWindowAudience.matchesOf(
     { _id: customerId, policies: [{ policyId, status: 'active', renewalDate }] },
     window,
@@ -60,24 +60,24 @@ async function policyholder(renewalDate: Date) {
 
 test("the next day's scan re-emits a moved renewal date: the open run re-aims its reminder, nothing restarts", async () => {
   const today = new Date(await t.env.currentTimeMs());
-  const renewal = new Date(today.getTime() + 30 * DAY);
-  const moved = new Date(today.getTime() + 45 * DAY);
+  const renewal = new Date(today.getTime() + 30 * DAY_MS);
+  const moved = new Date(today.getTime() + 45 * DAY_MS);
   const { customerId, policyId } = await policyholder(renewal);
 
   const first = scannedRenewalDue(customerId, policyId, renewal, today);
   const handle = await startJourney(t.env, renewalWindowV1, first);
   const before = await waitingForReminder(handle.workflowId);
   const { runId } = await handle.describe();
-  expect(Date.parse(before.wakesAt!)).toBe(renewal.getTime() - REMINDER_DAYS_BEFORE * DAY);
+  expect(Date.parse(before.wakesAt!)).toBe(renewal.getTime() - REMINDER_DAYS_BEFORE * DAY_MS);
 
-  const rescanned = scannedRenewalDue(customerId, policyId, moved, new Date(today.getTime() + DAY));
+  const rescanned = scannedRenewalDue(customerId, policyId, moved, new Date(today.getTime() + DAY_MS));
   expect(rescanned.id).not.toBe(first.id);
   const again = await startJourney(t.env, renewalWindowV1, rescanned);
   expect(again.workflowId).toBe(handle.workflowId);
   for (;;) {
     const state = await handle.query(journeyStateQuery);
     if (state.wakesAt && Date.parse(state.wakesAt) !== Date.parse(before.wakesAt!)) {
-      expect(Date.parse(state.wakesAt)).toBe(moved.getTime() - REMINDER_DAYS_BEFORE * DAY);
+      expect(Date.parse(state.wakesAt)).toBe(moved.getTime() - REMINDER_DAYS_BEFORE * DAY_MS);
       break;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -86,20 +86,20 @@ test("the next day's scan re-emits a moved renewal date: the open run re-aims it
   await handle.result();
   const sends = t.delivery.of(handle.workflowId);
   expect(sends.map((s) => s.stepId)).toEqual(['email:renewal-offer', 'web:renewal-banner', 'sms:renewal-reminder']);
-  const reminderDue = moved.getTime() - REMINDER_DAYS_BEFORE * DAY;
+  const reminderDue = moved.getTime() - REMINDER_DAYS_BEFORE * DAY_MS;
   expect(Date.parse(sends[2].at)).toBeGreaterThanOrEqual(reminderDue);
-  expect(Date.parse(sends[2].at)).toBeLessThan(reminderDue + DAY);
+  expect(Date.parse(sends[2].at)).toBeLessThan(reminderDue + DAY_MS);
   expect(sends[2].data).toMatchObject({ renewalDate: moved.toISOString().slice(0, 10) });
   expect((await handle.describe()).runId).toBe(runId);
 });
 
 test('a cancelled policy ends the waiting run as lost before the reminder', async () => {
   const today = new Date(await t.env.currentTimeMs());
-  const { customerId, policyId } = await policyholder(new Date(today.getTime() + 30 * DAY));
+  const { customerId, policyId } = await policyholder(new Date(today.getTime() + 30 * DAY_MS));
   const handle = await startJourney(
     t.env,
     renewalWindowV1,
-    scannedRenewalDue(customerId, policyId, new Date(today.getTime() + 30 * DAY), today),
+    scannedRenewalDue(customerId, policyId, new Date(today.getTime() + 30 * DAY_MS), today),
   );
   await waitingForReminder(handle.workflowId);
 

@@ -15,6 +15,7 @@ import { newestJourneyVersions } from '../../journeys/newest-versions';
 import { audienceCatalog } from '../../journeys';
 import { audienceScheduleId } from '../../sdk/workflow-id';
 import { ensureAudienceSchedules } from '../../worker/schedules';
+import { DAY_MS } from '../../sdk/durations';
 
 /** Audience entry, like event entry, starts the newest version of a journey. */
 const newestWorkflowType = (journey: string) =>
@@ -22,7 +23,6 @@ const newestWorkflowType = (journey: string) =>
 
 const SCAN_QUEUE = 'lifecycle-audience-scan';
 const JOURNEY_QUEUE = 'lifecycle-audience-journeys';
-const DAY = 86_400_000;
 // A scan day no other suite has profiles around, so the window holds only this suite's profiles.
 const AS_OF = '2031-03-01';
 const asOf = Date.parse(`${AS_OF}T00:00:00Z`);
@@ -61,7 +61,7 @@ const policy = (policyId: string, status: string, inDays: number) => ({
   policyId,
   product: 'home',
   status,
-  renewalDate: new Date(asOf + inDays * DAY),
+  renewalDate: new Date(asOf + inDays * DAY_MS),
 });
 
 /** 7 active policies renewing in the 30-day window, 2 cancelled ones in it, 2 active ones after it. */
@@ -120,7 +120,7 @@ test('a scan pages through the window, continues as new, and starts one renewal-
 });
 
 test('dependents turning 26 in the window enter dependent-turning-26, covered ones do not', async () => {
-  const birth = (inDays: number) => addYears(new Date(asOf + inDays * DAY), -26);
+  const birth = (inDays: number) => addYears(new Date(asOf + inDays * DAY_MS), -26);
   await Profile.create({
     _id: 'deps-parent',
     dependents: [

@@ -11,7 +11,7 @@ import {
   startJourneyTestEnv,
   uniqueId,
   type JourneyTestEnv,
-} from '../workflows/journey-test-env';
+} from '../support/journey-test-env';
 
 let t: JourneyTestEnv;
 let route: ReturnType<typeof createEventRouter>;

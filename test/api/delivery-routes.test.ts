@@ -11,7 +11,7 @@ import { twilioWebhookRoutes } from '../../api/routes/twilio-webhooks';
 import { webMessageRoutes } from '../../api/routes/web-messages';
 import { Delivery, deliveryId } from '../../models/delivery';
 import { Profile } from '../../models/profile';
-import { connectMongo, createCustomer, createSendPath, request, requireEnv, type SendPath } from './support';
+import { connectMongo, createCustomer, createSendPath, request, requireEnv, type SendPath } from '../support/delivery';
 
 // The delivery endpoints mounted on a bare Fastify instance listening on a real port, so the Twilio sink can call
 // the webhooks and mail links can be followed. `routeEvent` records what would go to routing/ (the API's wiring).

@@ -1,5 +1,5 @@
 import twilio from 'twilio';
-import { classifyProviderError } from '../../delivery/providers/classify-error';
+import { classifyProviderError } from '../../../delivery/providers/classify-error';
 
 const twilioError = (statusCode: number, code: number) =>
   new twilio.RestException({ statusCode, body: { code, message: `twilio ${code}`, more_info: 'https://x' } });

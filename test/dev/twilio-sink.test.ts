@@ -3,7 +3,7 @@ import { startTwilioSink, type SinkSms, type TwilioSink } from '../../dev/twilio
 import { createTwilioClient } from '../../delivery/providers/twilio-client';
 import { classifyProviderError } from '../../delivery/providers/classify-error';
 import { clearSinkSms, listSinkSms, sendInboundSms } from '../../dev/sink-client';
-import { startWebhookRecorder } from './webhook-recorder';
+import { startWebhookRecorder } from '../support/webhook-recorder';
 
 const accountSid = `AC${'1234abcd'.repeat(4)}`;
 const authToken = 'sink-test-token';
