@@ -1,42 +1,50 @@
-// `npm run bench:audience`: seeds 100k profiles into the MongoDB-wire server at MONGODB_URI (or a private embedded
-// stack), runs the renewal-window audience scan as the worker does (workflow + activities + router, on the Temporal
-// dev server), and prints profiles scanned/s and journeys started/s beside the store's own ceiling. Loopback only;
-// never part of npm test. Journey runs are started on a task queue no worker polls: this measures entry, not sends.
-import { mkdtempSync } from 'node:fs';
+// `npm run bench:audience` / `npm run bench:scale` (= `-- --events 1000000`): Waymark at scale on one store.
+// Seeds 100k profiles (5% renewing inside the 30-day window: 5k matches) straight through the driver. With --events,
+// measures POST /v1/events latency (`npm run api`, its own process; one event at a time) on the fresh store, records
+// that many routed events (insertMany in batches), and measures it again: the ratio says whether the store keeps its
+// speed as data grows. Then runs the renewal-window audience scan as the worker does (workflow + activities + router,
+// on the Temporal dev server) and prints profiles/s and journeys started/s beside the store's own full-read rate.
+// Journey runs are started on a task queue no worker polls: this measures entry, not sends. Starts a private embedded
+// stack unless TEMPORAL_ADDRESS and MONGODB_URI are set (then a database of the run's own). Loopback only.
 import os from 'node:os';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { Command } from 'commander';
 import mongoose from 'mongoose';
 import { createAudienceActivities } from '../activities/audience-activities';
 import { renewalWindowAudience } from '../journeys';
 import { scanAudiencePage } from '../activities/audience-scan-page';
 import type { AudienceScanResult } from '../sdk/contracts/audience';
-import { startStack, type Stack } from '../dev/stack';
+import { startWaymarkProcess, type WaymarkProcess } from '../dev/waymark-process';
 import { Profile } from '../models/profile';
 import { createEventRouter } from '../routing/event-router';
 import { DAY_MS } from '../sdk/durations';
+import { apiEventLatency, type LatencySample } from './support/api-latency';
+import { loadLine, num, table, verdict } from './support/report';
+import { seedRoutedEvents } from './support/seed-events';
+import { benchServers } from './support/servers';
 
-const PROFILES = Number(process.env.BENCH_PROFILES ?? 100_000);
-const BATCH = 1_000;
+const BATCH = 10_000;
 /** Share of profiles with an active policy renewing inside the 30-day window. */
 const IN_WINDOW = Number(process.env.BENCH_IN_WINDOW ?? 0.05);
 const WINDOW_DAYS = 30;
 const PAGE_SIZE = 1_000;
-/** Signal-with-starts in flight (the activity's default is 8; FerretDB's SQLite answers SQLITE_BUSY under many more). */
+/** Signal-with-starts in flight (the activity's default when unset). */
 const CONCURRENCY = process.env.BENCH_CONCURRENCY ? Number(process.env.BENCH_CONCURRENCY) : undefined;
 const AS_OF = '2030-06-01';
 const asOf = Date.parse(`${AS_OF}T00:00:00Z`);
+const API_KEY = 'bench';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const rate = (n: number, ms: number) => `${Math.round((n * 1000) / ms).toLocaleString('en')}/s`;
+const profileId = (i: number) => `bench-${String(i).padStart(7, '0')}`;
 
 function profile(i: number) {
   const inWindow = i % Math.round(1 / IN_WINDOW) === 0;
   // Outside the window: spread over the rest of the year.
   const days = inWindow ? (i % WINDOW_DAYS) + 0.5 : WINDOW_DAYS + 1 + (i % 330);
   return {
-    _id: `bench-${String(i).padStart(7, '0')}`,
+    _id: profileId(i),
     email: `bench-${i}@example.com`,
     consent: { email: { status: 'granted' }, sms: { status: 'unknown' }, web: { status: 'unknown' } },
     attributes: {},
@@ -55,18 +63,27 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 async function main() {
-  let stack: Stack | undefined;
-  if (!process.env.MONGODB_URI || !process.env.TEMPORAL_ADDRESS) {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'waymark-bench-'));
-    log(`starting a private embedded stack in ${dataDir}`);
-    stack = await startStack({ dataDir, ports: 'free', ui: false, log: () => undefined });
-  }
-  const env = { ...process.env, ...stack?.env };
-  const dbName = `waymark-bench-${Date.now()}`;
-  await mongoose.connect(env.MONGODB_URI!, { dbName });
+  const opts = new Command()
+    .option('--profiles <n>', 'profiles seeded', (v) => parseInt(v, 10), Number(process.env.BENCH_PROFILES ?? 100_000))
+    .option(
+      '--events <n>',
+      'routed events recorded between the two API latency samples (0: no API part)',
+      (v) => parseInt(v, 10),
+      0,
+    )
+    .option('--latency-sample <n>', 'events per API latency sample', (v) => parseInt(v, 10), 300)
+    .parse()
+    .opts<{ profiles: number; events: number; latencySample: number }>();
+  const PROFILES = opts.profiles;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+
+  const servers = await benchServers((line) => log(line));
+  const env = servers.env;
+  let api: WaymarkProcess | undefined;
+  await mongoose.connect(env.MONGODB_URI);
   const hello = await mongoose.connection.db!.admin().command({ buildInfo: 1 });
-  const server = hello.ferretdbVersion !== undefined || /ferret/i.test(JSON.stringify(hello)) ? 'FerretDB' : 'MongoDB';
-  log(`store: ${server} (wire version ${hello.version}) at ${env.MONGODB_URI}, database ${dbName}`);
+  const server = /ferret/i.test(JSON.stringify(hello)) ? 'FerretDB' : `MongoDB-wire ${hello.version}`;
+  log(`store: ${server} at ${env.MONGODB_URI}`);
   log(`temporal: ${env.TEMPORAL_ADDRESS}; ${os.cpus().length} cores`);
 
   try {
@@ -80,6 +97,35 @@ async function main() {
     log(
       `seeded ${PROFILES.toLocaleString('en')} profiles in ${(seedMs / 1000).toFixed(1)} s (${rate(PROFILES, seedMs)})`,
     );
+
+    // The API on a growing store: the same sample of events before and after `--events` recorded events.
+    let latency: { start: LatencySample; end: LatencySample; seededMs: number } | undefined;
+    if (opts.events > 0) {
+      api = await startWaymarkProcess('api', {
+        ...env,
+        API_KEYS: API_KEY,
+        TEMPORAL_TASK_QUEUE: `bench-journeys-${servers.tag}`,
+        LOG_LEVEL: 'warn',
+      });
+      const sample = (round: string) => (i: number) => ({
+        id: `latency-${round}-${i}`,
+        signal: 'cart.updated',
+        customerId: profileId((i * 7919 + (round === 'end' ? 1 : 0)) % PROFILES),
+        data: { cartId: `latency-${round}-${i}`, items: [], total: 0, currency: 'EUR', url: 'https://shop.example/c' },
+      });
+      await apiEventLatency(api.url!, API_KEY, 20, sample('warm-up'));
+      const start = await apiEventLatency(api.url!, API_KEY, opts.latencySample, sample('start'));
+      log(`API latency at the start: p50 ${num(start.p50, 1)} ms, p99 ${num(start.p99, 1)} ms`);
+      log(`recording ${opts.events.toLocaleString('en')} routed events…`);
+      const seededMs = await seedRoutedEvents(opts.events, (i) => profileId((i * 31) % PROFILES));
+      log(`recorded in ${(seededMs / 1000).toFixed(1)} s (${rate(opts.events, seededMs)})`);
+      const end = await apiEventLatency(api.url!, API_KEY, opts.latencySample, sample('end'));
+      log(`API latency after them: p50 ${num(end.p50, 1)} ms, p99 ${num(end.p99, 1)} ms`);
+      latency = { start, end, seededMs };
+      await api.stop();
+      api = undefined;
+    }
+
     const window = { start: new Date(asOf), end: new Date(asOf + WINDOW_DAYS * DAY_MS) };
     const filter = renewalWindowAudience.filter(window);
 
@@ -107,15 +153,16 @@ async function main() {
     });
 
     // Ours: the audience-scan workflow on the dev server, routing every match (event record + signal-with-start).
-    const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
+    const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
     const client = new Client({ connection });
-    const native = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS! });
+    const native = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+    const taskQueue = `bench-audience-${servers.tag}`;
     const worker = await Worker.create({
       connection: native,
-      taskQueue: 'bench-audience',
+      taskQueue,
       workflowsPath: require.resolve('../workflows/audience-scan'),
       activities: createAudienceActivities({
-        routeEvent: createEventRouter({ client, taskQueue: 'bench-journeys' }),
+        routeEvent: createEventRouter({ client, taskQueue: `bench-journeys-${servers.tag}` }),
         ...(CONCURRENCY ? { concurrency: CONCURRENCY } : {}),
       }),
     });
@@ -123,8 +170,8 @@ async function main() {
       timed(
         () =>
           client.workflow.execute('audienceScan', {
-            workflowId: `bench-audience-${Date.now()}`,
-            taskQueue: 'bench-audience',
+            workflowId: `bench-audience-${servers.tag}`,
+            taskQueue,
             args: [{ audience: 'renewal-window', windowDays: WINDOW_DAYS, asOf: AS_OF, pageSize: PAGE_SIZE }],
           }) as Promise<AudienceScanResult>,
       ),
@@ -133,32 +180,94 @@ async function main() {
     await connection.close();
 
     log('');
-    log(`store ceiling (${server}):`);
+    log(`scale bench: ${PROFILES.toLocaleString('en')} profiles, ${opts.events.toLocaleString('en')} recorded events`);
+    log(`store: ${server}; Temporal dev server ${env.TEMPORAL_ADDRESS}`);
+    log(loadLine());
+    if (latency) {
+      const { start, end } = latency;
+      log(
+        table(
+          ['POST /v1/events, one at a time', 'events', 'p50 ms', 'p99 ms', 'mean ms'],
+          [
+            [
+              'on a store with 0 recorded events',
+              num(start.events),
+              num(start.p50, 1),
+              num(start.p99, 1),
+              num(start.mean, 1),
+            ],
+            [
+              `after ${num(opts.events)} recorded events`,
+              num(end.events),
+              num(end.p50, 1),
+              num(end.p99, 1),
+              num(end.mean, 1),
+            ],
+          ],
+        ),
+      );
+      log(`(${num(opts.events)} events recorded through the driver in ${num(latency.seededMs / 1000, 1)} s)`);
+      log('');
+    }
+    const populationPerSecond = (PROFILES * 1000) / scanMs;
+    const fullReadPerSecond = (all.length * 1000) / allMs;
     log(
-      `  full collection read, one cursor      ${all.length.toLocaleString('en')} docs in ${(allMs / 1000).toFixed(1)} s = ${rate(all.length, allMs)}`,
+      table(
+        ['audience scan', 'count', 'seconds', 'rate'],
+        [
+          [
+            'store: full collection read, one cursor (docs)',
+            num(all.length),
+            num(allMs / 1000, 1),
+            rate(all.length, allMs),
+          ],
+          [
+            'store: window query, one cursor, index hint (profiles)',
+            num(inWindow.length),
+            num(windowMs / 1000, 1),
+            rate(inWindow.length, windowMs),
+          ],
+          [
+            `scan activity alone, pages of ${PAGE_SIZE} (${pages} pages; profiles)`,
+            num(inWindow.length),
+            num(pagedMs / 1000, 1),
+            rate(inWindow.length, pagedMs),
+          ],
+          ['Waymark scan: population covered (profiles)', num(PROFILES), num(scanMs / 1000, 1), rate(PROFILES, scanMs)],
+          [
+            'Waymark scan: matches in the window (profiles)',
+            num(result.profilesScanned),
+            num(scanMs / 1000, 1),
+            rate(result.profilesScanned, scanMs),
+          ],
+          [
+            `Waymark scan: journeys started (${CONCURRENCY ?? 'default'} in flight)`,
+            num(result.started),
+            num(scanMs / 1000, 1),
+            rate(result.started, scanMs),
+          ],
+        ],
+      ),
     );
+    log(`(${result.matches} matches, ${result.pages} pages, ${result.runs} workflow runs with continue-as-new)`);
+    if (latency) {
+      log(
+        verdict('API p50 latency after the recorded events vs at the start', latency.end.p50 / latency.start.p50, {
+          atMost: 1.5,
+        }),
+      );
+    }
     log(
-      `  window query, one cursor, index hint  ${inWindow.length.toLocaleString('en')} profiles in ${(windowMs / 1000).toFixed(1)} s = ${rate(inWindow.length, windowMs)}`,
+      verdict("audience scan vs the store's full-read rate (population/s)", populationPerSecond / fullReadPerSecond, {
+        atLeast: 0.5,
+      }),
     );
-    log(
-      `  window by _id pages of ${PAGE_SIZE} (scan activity, no Temporal)  ${pages} pages in ${(pagedMs / 1000).toFixed(1)} s = ${rate(inWindow.length, pagedMs)} profiles`,
-    );
-    log(
-      `waymark audience scan (workflow + activities + router, ${CONCURRENCY ?? 'default'} signal-with-starts in flight):`,
-    );
-    log(
-      `  ${result.profilesScanned.toLocaleString('en')} profiles scanned, ${result.matches} matches, ${result.started} journeys started, ${result.pages} pages, ${result.runs} workflow runs (continue-as-new)`,
-    );
-    log(
-      `  ${(scanMs / 1000).toFixed(1)} s: ${rate(result.profilesScanned, scanMs)} profiles scanned, ${rate(result.started, scanMs)} journeys started`,
-    );
-    log(
-      `  (population ${PROFILES.toLocaleString('en')} profiles: ${rate(PROFILES, scanMs)} of the population covered)`,
-    );
+    log(verdict(`audience scan of ${num(PROFILES)} profiles, seconds`, scanMs / 1000, { atMost: 60 }, ' s'));
   } finally {
+    await api?.stop();
     await mongoose.connection.db?.dropDatabase().catch(() => undefined);
     await mongoose.disconnect();
-    await stack?.stop();
+    await servers.stop();
   }
 }
 
