@@ -26,6 +26,11 @@ const configSchema = z.object({
   QUIET_HOURS: z.string().default('21:00-08:00'),
   /** Frequency caps across journeys, e.g. `sms=1/day,email=3/week,renewal-window:email=5` (see frequency-cap-rules). */
   FREQUENCY_CAPS: z.string().default('sms=1/day,email=3/week'),
+  /**
+   * Cross-journey arbitration: a journey's send waits for (or skips) a message of a higher-priority journey that
+   * reached the same customer on the same channel within this window, e.g. `12 hours`; empty = no arbitration.
+   */
+  ARBITRATION_WINDOW: z.string().default('12 hours'),
   /** How long a web (in-app) message stays visible. */
   WEB_MESSAGE_TTL_DAYS: z.coerce.number().positive().default(14),
   LOG_LEVEL: z.string().default('info'),

@@ -7,6 +7,7 @@ import {
 } from '../models/delivery';
 import type { DeliveryOutcome, DeliveryRequest } from '../sdk/contracts/journey-activities';
 import { isDuplicateKey } from '../models/mongo-errors';
+import { journeyPriority } from './arbitration';
 
 type LedgerEntry = Pick<DeliveryDocument, '_id' | 'state' | 'reason' | 'until' | 'providerMessageId' | 'attempts'>;
 
@@ -40,6 +41,7 @@ function identity(id: string, request: DeliveryRequest) {
     channel: request.channel,
     template: request.template,
     ...(request.topic ? { topic: request.topic } : {}),
+    priority: journeyPriority(request.journey, request.journeyVersion),
   };
 }
 

@@ -5,6 +5,7 @@ import type { DeliveryOutcome, DeliveryRequest } from '../sdk/contracts/journey-
 import { classifyProviderError } from './providers/classify-error';
 import type { Mailer } from './providers/smtp-transport';
 import type { SmsClient } from './providers/twilio-client';
+import { findHigherPriority, journeyPriority, parseArbitrationWindow } from './arbitration';
 import { decideConsent, type ConsentProfile } from './consent';
 import { capFor, parseFrequencyCaps } from './frequency-cap-rules';
 import { releaseCapSlot, reserveCapSlot } from './frequency-caps';
@@ -35,7 +36,7 @@ export class TransientProviderError extends Error {
  * The one send path every channel uses (docs/architecture.md, Sending):
  *   0. the ledger first: a delivery already decided (sent, blocked, capped, failed) is answered as recorded;
  *   1. consent for channel and topic, and an address;  2. quiet hours (not for web);
- *   3. frequency caps across journeys;  4. the ledger claim (`sending`) under the unique (workflowId, stepId) key;
+ *   3. cross-journey arbitration (delivery/arbitration.ts), then frequency caps across journeys;  4. the ledger claim (`sending`) under the unique (workflowId, stepId) key;
  *   5. render and call the provider, record the outcome.
  * The checks judge `request.at` (workflow time), so time-skipping tests and replays agree with production.
  *
@@ -55,6 +56,7 @@ export function createSendPath(deps: SendPathDeps) {
   const { config } = deps;
   const quietHours = parseQuietHours(config.QUIET_HOURS);
   const caps = parseFrequencyCaps(config.FREQUENCY_CAPS);
+  const arbitrationWindowMs = parseArbitrationWindow(config.ARBITRATION_WINDOW);
 
   return async function send(request: DeliveryRequest): Promise<DeliveryOutcome> {
     const id = ledgerId(request.workflowId, request.stepId);
@@ -89,7 +91,18 @@ export function createSendPath(deps: SendPathDeps) {
       return { status: 'failed', reason: `template: ${(err as Error).message}` };
     }
 
-    // 3. frequency caps (legally required notices are neither held back by caps nor counted against them)
+    // 3. arbitration: a higher-priority journey that reached this customer on this channel lately speaks alone.
+    if (arbitrationWindowMs !== undefined && !request.legallyRequired) {
+      const priority = journeyPriority(request.journey, request.journeyVersion);
+      const rival = await findHigherPriority({ ...request, priority, at, windowMs: arbitrationWindowMs });
+      if (rival) {
+        return request.onCap === 'defer'
+          ? recordDecision(id, request, { status: 'deferred', reason: rival.reason, until: rival.until.toISOString() })
+          : recordDecision(id, request, { status: 'capped', reason: rival.reason });
+      }
+    }
+
+    // 3b. frequency caps (legally required notices are neither held back by caps nor counted against them)
     const rule = request.legallyRequired ? undefined : capFor(caps, request.journey, request.channel);
     if (rule) {
       const reservation = await reserveCapSlot({

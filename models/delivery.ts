@@ -25,6 +25,8 @@ const deliverySchema = new Schema(
     channel: { type: String, enum: ['email', 'sms', 'web'], required: true },
     template: { type: String, required: true },
     topic: { type: String },
+    /** The journey's arbitration priority when the entry was written (delivery/arbitration.ts). */
+    priority: { type: Number },
     state: { type: String, enum: DELIVERY_STATES, required: true },
     reason: { type: String },
     /** Deferred until (quiet hours / cap window). */

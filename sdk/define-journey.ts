@@ -22,6 +22,10 @@ export function defineJourney<T extends SignalDefinition, G extends SignalDefini
   if (!Number.isInteger(definition.version) || definition.version < 1) {
     throw new TypeError(`journey ${definition.name}: version must be a positive integer`);
   }
+  const { priority } = definition;
+  if (priority !== undefined && (!Number.isInteger(priority) || priority < 0 || priority > 100)) {
+    throw new TypeError(`journey ${definition.name}: priority must be an integer from 0 to 100`);
+  }
   const listensTo: SignalRoute[] = [...(definition.listensTo ?? [])];
   for (const exit of definition.exits ?? []) {
     if (!listensTo.some((r) => r.signal.name === exit.signal.name)) listensTo.push(exit);

@@ -60,6 +60,12 @@ export interface JourneyDefinition<
   readonly description: string;
   /** Why the customer gets this journey's messages, in their words (the "why you got this" line). */
   readonly reason?: string;
+  /**
+   * Cross-journey arbitration, 0 to 100 (default 0): when a journey of higher priority reached the customer on the
+   * same channel within ARBITRATION_WINDOW, this journey's send is skipped (`capped`) or, with `onCap: 'defer'`,
+   * deferred until the window has passed. Read by the send path (an activity), never by workflow code.
+   */
+  readonly priority?: number;
   /** The signal that starts a run; `key` picks the run (one run per customer and key). */
   readonly trigger: { readonly signal: T; readonly key: (data: SignalData<T>) => string };
   /** A signal that ends the run as `converted` from any step. */

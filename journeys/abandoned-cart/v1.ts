@@ -11,6 +11,7 @@ export const ATTRIBUTION_WINDOW = '2 days';
 export const abandonedCartV1 = defineJourney({
   name: 'abandoned-cart',
   version: 1,
+  priority: 40, // arbitration: a marketing nudge: yields to service messages about the customer's cover
   description:
     'A cart sits unchanged for an hour: a reminder email, a day later an SMS last call. An order for the cart ends it ' +
     'at any point; a cart that changes again restarts the idle wait.',

@@ -20,6 +20,7 @@ export const ATTRIBUTION_WINDOW = '2 days';
 export const abandonedCartV2 = defineJourney({
   name: 'abandoned-cart',
   version: 2,
+  priority: 40, // arbitration: a marketing nudge: yields to service messages about the customer's cover
   description:
     'A cart sits unchanged for an hour: a reminder email, four hours later an in-app message on the site, a day ' +
     'after the email an SMS last call. An order for the cart ends it at any point; a cart that changes again ' +

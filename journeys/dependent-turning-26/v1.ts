@@ -9,6 +9,7 @@ export const REMINDER_DAYS_BEFORE = 7;
 export const dependentTurning26V1 = defineJourney({
   name: 'dependent-turning-26',
   version: 1,
+  priority: 90, // arbitration: a dependent about to lose cover outranks everything else
   description:
     'A dependent on a health policy nears 26 and will lose cover: a time-limited offer of an individual policy, to ' +
     'the policyholder and, where they have a profile and consent, to the dependent. The dependent getting covered ' +

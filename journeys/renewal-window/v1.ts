@@ -7,6 +7,7 @@ export const REMINDER_DAYS_BEFORE = 7;
 export const renewalWindowV1 = defineJourney({
   name: 'renewal-window',
   version: 1,
+  priority: 80, // arbitration: keeping cover in force outranks marketing
   description:
     "A policy's renewal date approaches: a renewal offer by email and a web banner, an SMS reminder a week before " +
     'the date. Renewing ends it as converted; a lapsed or cancelled policy, or the date passing, ends it as lost. ' +
