@@ -68,12 +68,12 @@ test('the renewal offer speaks; the cart reminder and nudge yield on email and w
   const ledger = (stepId: string) => eventually(() => Delivery.findOne({ workflowId: cartRun, stepId }).lean());
 
   await env.sleep('61 minutes');
-  const reminder = await ledger('email:cart-reminder');
+  const reminder = (await ledger('email:cart-reminder'))!;
   expect(reminder).toMatchObject({ state: 'capped', journey: 'abandoned-cart', priority: 40 });
   expect(reminder.reason).toMatch(/^arbitration: renewal-window \(priority 80\) has email until /);
 
   await env.sleep('4 hours');
-  const nudge = await ledger('web:cart-web-nudge');
+  const nudge = (await ledger('web:cart-web-nudge'))!;
   expect(nudge).toMatchObject({ state: 'capped' });
   expect(nudge.reason).toMatch(/^arbitration: renewal-window \(priority 80\) has web until /);
 
