@@ -75,7 +75,8 @@ export async function findHigherPriority(input: ArbitrationInput): Promise<Yield
   const last = rivals.reduce((a, b) => (speaksAt(b) > speaksAt(a) ? b : a));
   const until = new Date(Math.max(speaksAt(last) + windowMs, at.getTime() + 1));
   return {
-    reason: `arbitration: ${last.journey} (priority ${last.priority}) has ${input.channel} until ${until.toISOString()}`,
+    // No time in the reason: it stays one of a few values to count by (a deferral's end is the ledger's `until`).
+    reason: `arbitration: ${input.channel} yields to ${last.journey} (priority ${last.priority})`,
     until,
   };
 }

@@ -70,12 +70,12 @@ test('the renewal offer speaks; the cart reminder and nudge yield on email and w
   await env.sleep('61 minutes');
   const reminder = (await ledger('email:cart-reminder'))!;
   expect(reminder).toMatchObject({ state: 'capped', journey: 'abandoned-cart', priority: 40 });
-  expect(reminder.reason).toMatch(/^arbitration: renewal-window \(priority 80\) has email until /);
+  expect(reminder.reason).toBe('arbitration: email yields to renewal-window (priority 80)');
 
   await env.sleep('4 hours');
   const nudge = (await ledger('web:cart-web-nudge'))!;
   expect(nudge).toMatchObject({ state: 'capped' });
-  expect(nudge.reason).toMatch(/^arbitration: renewal-window \(priority 80\) has web until /);
+  expect(nudge.reason).toBe('arbitration: web yields to renewal-window (priority 80)');
 
   await env.sleep('20 hours');
   const lastCall = await ledger('sms:cart-last-call');
