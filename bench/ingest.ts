@@ -17,6 +17,7 @@ import { WaymarkCustomerId, WaymarkJourney, WaymarkJourneyVersion } from '../sdk
 import { journeyWorkflowId } from '../sdk/workflow-id';
 import { firstEventTimes, isTimerStarted, waitForCount } from './support/histories';
 import { openLoop } from './support/open-loop';
+import { processTreeCpuMs } from './support/proc';
 import { benchLog, loadLine, num, percentile, perSecond, sortedNumbers, table, verdict } from './support/report';
 import { benchServers } from './support/servers';
 
@@ -35,6 +36,8 @@ interface PhaseResult {
   handleP50: number;
   handleP99: number;
   behindScheduleMs: number;
+  /** CPU ms per event of each process during the phase (sending until every run handled its event). */
+  cpuPerEvent: Record<string, number>;
 }
 
 const cart = (cartId: string) => ({
@@ -64,6 +67,16 @@ async function main() {
     await mongoose.connect(servers.env.MONGODB_URI);
     processes.push(await startWaymarkProcess('worker', env), await startWaymarkProcess('api', env));
     const apiUrl = processes[1].url!;
+    const cpuNow = (): Record<string, number> => {
+      const self = process.cpuUsage();
+      return {
+        'worker (npm run worker)': processTreeCpuMs(processes[0].pid),
+        'API (npm run api)': processTreeCpuMs(processes[1].pid),
+        'bench (sender)': (self.user + self.system) / 1000,
+        ...(servers.pids.temporal ? { 'Temporal dev server': processTreeCpuMs(servers.pids.temporal) } : {}),
+        ...(servers.pids.store ? { 'MongoDB-wire store': processTreeCpuMs(servers.pids.store) } : {}),
+      };
+    };
     benchLog(`worker pid ${processes[0].pid}, API pid ${processes[1].pid} at ${apiUrl}, task queue ${taskQueue}`);
 
     const phases = [
@@ -100,6 +113,7 @@ async function main() {
       const sends = Math.ceil(opts.events / phase.batch);
       const rate = opts.rate > 0 ? opts.rate / phase.batch : 0;
       benchLog(`${phase.label}: ${opts.events} events in ${sends} sends…`);
+      const cpuBefore = cpuNow();
       const loop = await openLoop({ sends, rate, inFlight: opts.inFlight }, async (s) => {
         const first = s * phase.batch;
         const indexes = Array.from({ length: Math.min(phase.batch, opts.events - first) }, (_, k) => first + k);
@@ -134,7 +148,8 @@ async function main() {
       const acceptedAt = (i: number) => loop.acceptedAt[Math.floor(i / phase.batch)];
 
       const expected = (p + 1) * opts.events - loop.errors.length * phase.batch;
-      await waitForCount(client, `TaskQueue="${taskQueue}" AND WaymarkStep="cart-idle"`, expected, 120_000);
+      await waitForCount(client, `TaskQueue="${taskQueue}" AND WaymarkStep="cart-idle"`, expected, 600_000);
+      const cpuAfter = cpuNow();
       const handledAt = await firstEventTimes(client, workflowIds, isTimerStarted);
       const indexes = workflowIds.map((_, i) => i);
       const firstSend = Math.min(...loop.sentAt);
@@ -157,6 +172,9 @@ async function main() {
         handleP50: percentile(handle, 50),
         handleP99: percentile(handle, 99),
         behindScheduleMs: loop.behindScheduleMs,
+        cpuPerEvent: Object.fromEntries(
+          Object.keys(cpuAfter).map((name) => [name, (cpuAfter[name] - cpuBefore[name]) / opts.events]),
+        ),
       });
     }
 
@@ -177,6 +195,14 @@ async function main() {
           `${num(r.acceptP50)} / ${num(r.acceptP99)}`,
           `${num(r.handleP50)} / ${num(r.handleP99)}`,
         ]),
+      ),
+    );
+    const cpuNames = Object.keys(results[0].cpuPerEvent);
+    console.log('\nCPU ms per event, by process (from sending until every run had handled its event)');
+    console.log(
+      table(
+        ['path', ...cpuNames],
+        results.map((r) => [r.label, ...cpuNames.map((name) => num(r.cpuPerEvent[name], 1))]),
       ),
     );
     for (const r of results.filter((x) => x.errors.length)) console.log(`${r.label}: first error: ${r.errors[0]}`);

@@ -18,7 +18,7 @@ import { journeyWorkflowId } from '../sdk/workflow-id';
 import { waitForCount } from './support/histories';
 import { openLoop } from './support/open-loop';
 import { benchLog, loadLine, num, table, verdict } from './support/report';
-import { processTreeRss } from './support/rss';
+import { processTreeRss } from './support/proc';
 import { benchServers } from './support/servers';
 
 const GIB = 2 ** 30;

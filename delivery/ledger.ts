@@ -87,24 +87,27 @@ export async function claimSending(
 ): Promise<Claim> {
   const { _id, ...fields } = identity(id, request);
   const resumable = fromSending ? ['retrying', 'deferred', 'sending'] : ['retrying', 'deferred'];
+  let claimed: { attempts?: number } | null;
   try {
-    await Delivery.updateOne(
+    // One round trip: the claim returns the attempt count it wrote.
+    claimed = await Delivery.findOneAndUpdate(
       { _id, state: { $in: resumable } },
       {
         $set: { ...fields, state: 'sending', at: new Date(request.at), ...(to ? { to } : {}) },
         $unset: { reason: '', until: '' },
         $inc: { attempts: 1 },
       },
-      { upsert: true },
-    ).exec();
+      { upsert: true, new: true, projection: { attempts: 1 } },
+    )
+      .lean<{ attempts?: number }>()
+      .exec();
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
     const entry = await readLedger(id);
     if (!entry) throw err;
     return { claimed: false, entry };
   }
-  const entry = await readLedger(id);
-  return { claimed: true, attempts: entry?.attempts ?? 1 };
+  return { claimed: true, attempts: claimed?.attempts ?? 1 };
 }
 
 /** `sending` → a final state or `retrying`. Retried a few times: the fewer lost writes, the fewer unknown outcomes. */

@@ -3,12 +3,15 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startStack, type Stack } from '../../dev/stack';
+import { findProcess } from './proc';
 
 export interface BenchServers {
   /** The servers' addresses as the app reads them, the MongoDB URI pointing at a database of this run's own. */
   env: NodeJS.ProcessEnv & { TEMPORAL_ADDRESS: string; MONGODB_URI: string };
   /** This run's tag: task queues and ids carry it, so runs on shared servers never meet. */
   tag: string;
+  /** The processes serving this run, when this machine runs them (for CPU figures). */
+  pids: { temporal?: number; store?: number };
   stop(): Promise<void>;
 }
 
@@ -28,9 +31,11 @@ export async function benchServers(log: (line: string) => void): Promise<BenchSe
   const base = { ...process.env, ...stack?.env } as BenchServers['env'];
   const uri = new URL(base.MONGODB_URI);
   uri.pathname = `/waymark-bench-${tag}`;
+  const temporalPort = base.TEMPORAL_ADDRESS.split(':').at(-1)!;
   return {
     env: { ...base, MONGODB_URI: uri.toString() },
     tag,
+    pids: { temporal: findProcess('start-dev', '--port', ` ${temporalPort} `), store: stack?.storePid },
     stop: async () => {
       await stack?.stop();
     },
