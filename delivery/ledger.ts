@@ -46,13 +46,13 @@ function identity(id: string, request: DeliveryRequest) {
 }
 
 /**
- * Records an outcome decided before any provider call (blocked, capped, deferred). Never overwrites a final entry
+ * Records an outcome decided before any provider call (blocked, capped, deferred, skipped). Never overwrites a final entry
  * or an attempt in flight: then the recorded entry wins and is returned.
  */
 export async function recordDecision(
   id: string,
   request: DeliveryRequest,
-  outcome: DeliveryOutcome & { status: 'blocked' | 'capped' | 'deferred' },
+  outcome: DeliveryOutcome & { status: 'blocked' | 'capped' | 'deferred' | 'skipped' },
 ): Promise<DeliveryOutcome> {
   const { _id, ...fields } = identity(id, request);
   const set = {

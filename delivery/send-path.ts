@@ -34,7 +34,8 @@ export class TransientProviderError extends Error {
 
 /**
  * The one send path every channel uses (docs/architecture.md, Sending):
- *   0. the ledger first: a delivery already decided (sent, blocked, capped, failed) is answered as recorded;
+ *   0. the ledger first: a delivery already decided (sent, blocked, capped, failed, skipped) is answered as
+ *      recorded; a send judged after its `skipAfter` deadline (a missed date) is `skipped`;
  *   1. consent for channel and topic, and an address;  2. quiet hours (not for web);
  *   3. cross-journey arbitration (delivery/arbitration.ts), then frequency caps across journeys;  4. the ledger claim (`sending`) under the unique (workflowId, stepId) key;
  *   5. render and call the provider, record the outcome.
@@ -66,6 +67,9 @@ export function createSendPath(deps: SendPathDeps) {
     const recorded = await readLedger(id);
     if (recorded && isFinal(recorded.state)) return outcomeOf(recorded);
     if (recorded?.state === 'sending' && request.channel !== 'web') return settleUnknown(id, request);
+    if (request.skipAfter !== undefined && at.getTime() > Date.parse(request.skipAfter)) {
+      return recordDecision(id, request, { status: 'skipped', reason: `missed: due by ${request.skipAfter}` });
+    }
 
     // 1. consent
     const profile = await Profile.findById(request.customerId).lean<ConsentProfile & { timeZone?: string }>().exec();

@@ -1,14 +1,23 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 /**
- * Ledger states. Final: sent, blocked, capped, failed (a retry returns them as recorded). Not final:
+ * Ledger states. Final: sent, blocked, capped, failed, skipped (a missed date; a retry returns them as recorded). Not final:
  * `sending` (an attempt is talking to the provider right now, or died doing so), `retrying` (the provider refused
  * with a transient error: nothing went out, the next attempt may send), `deferred` (quiet hours / cap, the workflow
  * sleeps and asks again with the same step id).
  */
-export const DELIVERY_STATES = ['sending', 'retrying', 'deferred', 'sent', 'blocked', 'capped', 'failed'] as const;
+export const DELIVERY_STATES = [
+  'sending',
+  'retrying',
+  'deferred',
+  'sent',
+  'blocked',
+  'capped',
+  'failed',
+  'skipped',
+] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
-export const FINAL_DELIVERY_STATES: readonly DeliveryState[] = ['sent', 'blocked', 'capped', 'failed'];
+export const FINAL_DELIVERY_STATES: readonly DeliveryState[] = ['sent', 'blocked', 'capped', 'failed', 'skipped'];
 
 /** The reason of a `failed` entry whose earlier attempt may or may not have reached the customer (never resent). */
 export const OUTCOME_UNKNOWN = 'outcome unknown';

@@ -83,7 +83,10 @@ export function createJourneyContext(run: JourneyRun, first: JourneyEvent): Jour
       for (;;) {
         const target = toDate(typeof when === 'function' ? when() : when);
         const ms = target.getTime() - new Date().getTime();
-        if (ms <= 0) return;
+        if (ms <= 0) {
+          run.tracker.record(run.tracker.state.step, `missed: ${target.toISOString()} had passed`);
+          return 'missed';
+        }
         const eventsSoFar = run.inbox.size;
         // Any event may move the date (a renewal date changed): wake, re-evaluate, re-aim the timer.
         const moved = await run.wait(
@@ -92,7 +95,7 @@ export function createJourneyContext(run: JourneyRun, first: JourneyEvent): Jour
           `date ${target.toISOString()}`,
           `sleep until ${target.toISOString()}`,
         );
-        if (!moved) return;
+        if (!moved) return 'reached';
       }
     },
 

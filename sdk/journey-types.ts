@@ -49,7 +49,19 @@ export interface SendOptions {
   readonly onCap?: 'skip' | 'defer';
   /** Another customer to send to (e.g. a dependent with a profile of their own); default the run's customer. */
   readonly recipient?: string;
+  /**
+   * The latest moment this message still makes sense (a function is re-evaluated on every attempt, so a moved date
+   * counts). Judged when the send path takes it up: later (the run entered late, a date moved into the past, quiet
+   * hours or an outage pushed it past), the step is `skipped` with the reason, in the ledger and the run's state.
+   */
+  readonly skipIfMissed?: DateInput | (() => DateInput);
 }
+
+/** A date as journeys give it: a `Date`, or an ISO date or date-time string. */
+export type DateInput = Date | string;
+
+/** How `sleepUntil` ended: `reached` when its timer fired; `missed` when the date had already passed. */
+export type SleepOutcome = 'reached' | 'missed';
 
 export interface JourneyDefinition<
   T extends SignalDefinition = SignalDefinition,
@@ -103,8 +115,12 @@ export interface JourneyContext {
   /** Debounce: resolves once no `signal` event has arrived for `duration`. */
   quietFor(signal: SignalDefinition, duration: Duration): Promise<void>;
   sleep(duration: Duration): Promise<void>;
-  /** Sleeps until a date; a function is re-evaluated whenever an event arrives, so timers re-aim when dates move. */
-  sleepUntil(when: Date | string | (() => Date | string)): Promise<void>;
+  /**
+   * Sleeps until a date; a function is re-evaluated whenever an event arrives, so timers re-aim when dates move.
+   * Resolves `missed` at once when the date has passed (on entry, or moved into the past while waiting; recorded in
+   * the run's state), `reached` when the timer fires.
+   */
+  sleepUntil(when: DateInput | (() => DateInput)): Promise<SleepOutcome>;
   latest<S extends SignalDefinition>(signal: S): EventOf<S> | undefined;
   received<S extends SignalDefinition>(signal: S): readonly EventOf<S>[];
   /** Runs the journey's eligibility filter (or the one given) in MongoDB; names each failing condition. */

@@ -37,6 +37,7 @@ export async function sendStep(
       data,
       at: new Date().toISOString(),
       onCap: options.onCap ?? 'skip',
+      ...(options.skipIfMissed === undefined ? {} : { skipAfter: deadline(options.skipIfMissed) }),
     };
     run.tracker.waiting(`delivery of ${stepId}`);
     let outcome: DeliveryOutcome;
@@ -68,6 +69,10 @@ export async function sendStep(
       `${why}: hold ${channel} '${template}' until ${until.toISOString()}`,
     );
   }
+}
+
+function deadline(skipIfMissed: NonNullable<SendOptions['skipIfMissed']>): string {
+  return toDate(typeof skipIfMissed === 'function' ? skipIfMissed() : skipIfMissed).toISOString();
 }
 
 function isPermanentFailure(error: unknown): error is ActivityFailure {

@@ -6,6 +6,8 @@ import { addDays, defineJourney, exitOn, isoDate, startOfIsoDate } from '../../s
 export const OFFER_DAYS_AFTER_BIRTHDAY = 60;
 /** The policyholder's SMS reminder goes out this many days before the birthday. */
 export const REMINDER_DAYS_BEFORE = 7;
+/** A reminder that could not go out within this many days of its date is skipped (missed), never sent stale. */
+export const REMINDER_GRACE_DAYS = 1;
 
 /**
  * v2: the birthday comes from the newest `dependent.turning-26` event, so a corrected birth date (re-sent by the
@@ -48,17 +50,26 @@ export const dependentTurning26V2 = defineJourney({
       copy,
     });
 
+    // Missed dates skip their sends (`skipped` in the ledger and the state); no new workflow commands (see renewal).
     j.step('offer');
-    await j.email('dependent-offer', offer(), { topic: 'offers' });
+    await j.email('dependent-offer', offer(), { topic: 'offers', skipIfMissed: offerEnds });
     if (dependentCustomerId) {
-      await j.email('dependent-offer-direct', offer(), { topic: 'offers', recipient: dependentCustomerId });
+      await j.email('dependent-offer-direct', offer(), {
+        topic: 'offers',
+        recipient: dependentCustomerId,
+        skipIfMissed: offerEnds,
+      });
     }
 
     j.step('wait-for-reminder');
-    await j.sleepUntil(() => addDays(birthday(), -REMINDER_DAYS_BEFORE));
+    const reminderDate = () => addDays(birthday(), -REMINDER_DAYS_BEFORE);
+    await j.sleepUntil(reminderDate);
 
     j.step('reminder');
-    await j.sms('dependent-offer-reminder', offer(), { topic: 'offers' });
+    await j.sms('dependent-offer-reminder', offer(), {
+      topic: 'offers',
+      skipIfMissed: () => addDays(reminderDate(), REMINDER_GRACE_DAYS),
+    });
 
     j.step('offer-open');
     await j.sleepUntil(offerEnds);

@@ -3,6 +3,8 @@ import { addDays, defineJourney, exitOn, isoDate, on } from '../../sdk';
 
 /** The SMS reminder goes out this many days before the renewal date. */
 export const REMINDER_DAYS_BEFORE = 7;
+/** A reminder that could not go out within this many days of its date is skipped (missed), never sent stale. */
+export const REMINDER_GRACE_DAYS = 1;
 
 export const renewalWindowV1 = defineJourney({
   name: 'renewal-window',
@@ -42,15 +44,21 @@ export const renewalWindowV1 = defineJourney({
     const policy = (await j.profile())?.policies.find((p) => p.policyId === policyId);
     if (policy?.status !== 'active') j.exit(`policy ${policy?.status ?? 'no longer on the profile'}`, 'lost');
 
+    // Missed dates (entered late, a date moved into the past) skip their sends: the send path records `skipped` with
+    // the reason. No new workflow commands, so runs in flight take this up and their histories still replay.
     j.step('offer');
-    await j.email('renewal-offer', details(), { topic: 'renewals' });
-    await j.web('renewal-banner', details(), { topic: 'renewals' });
+    await j.email('renewal-offer', details(), { topic: 'renewals', skipIfMissed: renewalDate });
+    await j.web('renewal-banner', details(), { topic: 'renewals', skipIfMissed: renewalDate });
 
     j.step('wait-for-reminder');
-    await j.sleepUntil(() => addDays(renewalDate(), -REMINDER_DAYS_BEFORE));
+    const reminderDate = () => addDays(renewalDate(), -REMINDER_DAYS_BEFORE);
+    await j.sleepUntil(reminderDate);
 
     j.step('reminder');
-    await j.sms('renewal-reminder', details(), { topic: 'renewals' });
+    await j.sms('renewal-reminder', details(), {
+      topic: 'renewals',
+      skipIfMissed: () => addDays(reminderDate(), REMINDER_GRACE_DAYS),
+    });
 
     j.step('wait-for-renewal-date');
     await j.sleepUntil(() => addDays(renewalDate(), 1));

@@ -22,14 +22,17 @@ export interface DeliveryRequest {
   at: string;
   /** Over a frequency cap: `skip` answers `capped`; `defer` answers `deferred` until the window frees up. */
   onCap: 'skip' | 'defer';
+  /** ISO instant: a send judged after it is `skipped` as missed (the date it was about has passed). */
+  skipAfter?: string;
 }
 
 /**
  * sent: the provider accepted it (or the ledger shows an earlier attempt did).
  * deferred: inside quiet hours or over a cap with onCap=defer; the workflow sleeps until `until` and asks again.
  * capped: over a frequency cap. blocked: no consent or no address. failed: permanent provider error.
+ * skipped: judged after its `skipAfter` deadline (a missed date): nothing went out, on purpose.
  */
-export type DeliveryStatus = 'sent' | 'deferred' | 'capped' | 'blocked' | 'failed';
+export type DeliveryStatus = 'sent' | 'deferred' | 'capped' | 'blocked' | 'failed' | 'skipped';
 
 export interface DeliveryOutcome {
   status: DeliveryStatus;

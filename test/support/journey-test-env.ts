@@ -61,6 +61,10 @@ export function recordingDeliver() {
       const key = `${request.workflowId}|${request.stepId}`;
       const attempt = (attempts.get(key) ?? 0) + 1;
       attempts.set(key, attempt);
+      // The send path's deadline rule (delivery/send-path.ts): a send judged after `skipAfter` is skipped as missed.
+      if (request.skipAfter !== undefined && Date.parse(request.at) > Date.parse(request.skipAfter)) {
+        return { status: 'skipped', reason: `missed: due by ${request.skipAfter}` };
+      }
       const outcome = respond(request, attempt);
       return outcome.status === 'sent' ? { providerMessageId: `test-${requests.length}`, ...outcome } : outcome;
     },
