@@ -1,12 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import mongoose from 'mongoose';
 import { Connection } from '@temporalio/client';
 import { WAYMARK_SEARCH_ATTRIBUTES } from '../sdk/search-attributes';
-import { startServerProcess, waitUntilReady, type ServerProcess } from './child-process';
+import { startServerProcess, waitUntilReady } from './child-process';
 import { freePort, portFrom } from './free-port';
-import { provisionFerretdb } from './provision/ferretdb';
-import { provisionMongoJavaServer } from './provision/mongo-java-server';
 import { provisionTemporalCli } from './provision/temporal-cli';
 import { onPath } from './provision/run-command';
 import { ProvisionError } from './provision/provision-error';
@@ -14,6 +11,7 @@ import { startDownloadedDevServer } from './temporal-sdk-download';
 import { startSmtpSink } from './smtp-sink';
 import { startTwilioSink } from './twilio-sink';
 import { chooseStore, type StoreKind } from './store-choice';
+import { startStore } from './start-store';
 
 export interface StackPorts {
   temporal: number;
@@ -131,60 +129,11 @@ async function startTemporal(options: StackOptions, stoppers: Array<() => Promis
   return { address, uiUrl };
 }
 
-async function startMongo(
-  options: StackOptions,
-  stoppers: Array<() => Promise<void>>,
-  store: StoreKind,
-): Promise<{ uri: string; pid?: number }> {
+async function startMongo(options: StackOptions, stoppers: Array<() => Promise<void>>, store: StoreKind) {
   const port = await pickPort(options, 'mongo');
-  let server: ServerProcess;
-  if (store === 'mongod') {
-    const dbPath = path.join(options.dataDir, 'mongod');
-    mkdirSync(dbPath, { recursive: true });
-    server = startServerProcess('mongod', onPath('mongod')!, [
-      '--bind_ip',
-      HOST,
-      '--port',
-      String(port),
-      '--dbpath',
-      dbPath,
-    ]);
-  } else if (store === 'ferretdb') {
-    const ferretdb = await provisionFerretdb(options.log);
-    server = startServerProcess('ferretdb', ferretdb, [
-      '--listen',
-      `${HOST}:${port}`,
-      '--data-dir',
-      path.join(options.dataDir, 'ferretdb'),
-    ]);
-  } else {
-    const { java, jvmArgs } = await provisionMongoJavaServer(options.log);
-    const dir = path.join(options.dataDir, 'mongo-java-server');
-    mkdirSync(dir, { recursive: true });
-    server = startServerProcess('mongo-java-server', java, [
-      ...jvmArgs,
-      '--host',
-      HOST,
-      '--port',
-      String(port),
-      '--file',
-      path.join(dir, 'waymark.mv.db'),
-      '--durability',
-      'fsync',
-    ]);
-  }
-  stoppers.push(() => server.stop());
-  const uri = `mongodb://${HOST}:${port}/waymark`;
-  await waitUntilReady(server, async () => {
-    const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 1000 }).asPromise();
-    try {
-      await connection.db!.admin().ping();
-      return true;
-    } finally {
-      await connection.close();
-    }
-  });
-  return { uri, pid: server.child.pid };
+  const server = await startStore(store, { dataDir: options.dataDir, host: HOST, port, log: options.log });
+  stoppers.push(server.stop);
+  return server;
 }
 
 /** Waits for every start; when several cannot be provisioned, one message lists every fix (not just the first). */
