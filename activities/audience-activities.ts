@@ -1,7 +1,7 @@
-import { heartbeat } from '@temporalio/activity';
+import { Context, heartbeat } from '@temporalio/activity';
 import type { RouteEvent } from '../sdk/contracts/routing';
-import type { AudienceMatch, EnterAudienceMatchesResult } from '../sdk/contracts/audience';
-import { scanAudiencePage } from './audience-scan-page';
+import type { AudienceMatch, ScanAudienceInput, ScanAudienceResult } from '../sdk/contracts/audience';
+import { readAudienceWindow } from './audience-window';
 
 export interface AudienceActivityDeps {
   /** routing/'s router: dedupes by event id, signal-with-starts the journeys the event starts. */
@@ -11,7 +11,7 @@ export interface AudienceActivityDeps {
    * many concurrent event-record writes into SQLITE_BUSY, so the default stays low.
    */
   concurrency?: number;
-  /** Tries per match before the activity fails (a page's retry would redo the whole page). */
+  /** Tries per match before the activity fails (a retried attempt resumes at the page, not the scan, start). */
   attemptsPerMatch?: number;
 }
 
@@ -33,27 +33,51 @@ export function createAudienceActivities(deps: AudienceActivityDeps) {
     }
   }
 
-  /** Signal-with-starts every match through the router (deterministic ids: a repeat starts nothing). */
-  async function enterAudienceMatches(matches: AudienceMatch[]): Promise<EnterAudienceMatchesResult> {
-    let next = 0;
-    let entered = 0;
-    let started = 0;
-    let duplicates = 0;
-    const lane = async () => {
-      while (next < matches.length) {
-        const match = matches[next++];
-        const report = await routeWithRetry(match);
-        if (report.duplicate) duplicates += 1;
-        else {
-          entered += 1;
-          started += report.started;
+  /**
+   * Reads up to `maxPages` pages of the window through one cursor and routes every match (deterministic event ids:
+   * a repeat starts nothing). After each page the counts and the position are heartbeated; a retried attempt starts
+   * from the last ones the server recorded, so only the pages after it are read and routed again.
+   */
+  async function scanAudience(input: ScanAudienceInput): Promise<ScanAudienceResult> {
+    const { info, cancellationSignal } = Context.current();
+    const recorded = info.heartbeatDetails as ScanAudienceResult | undefined;
+    const progress: ScanAudienceResult = recorded
+      ? { ...recorded }
+      : { pages: 0, profilesScanned: 0, matches: 0, entered: 0, started: 0, duplicates: 0, done: false };
+    if (progress.lastId === undefined && input.afterId !== undefined) progress.lastId = input.afterId;
+    const maxPages = input.maxPages - progress.pages;
+    let read = 0;
+    for await (const page of readAudienceWindow({ ...input, afterId: progress.lastId, maxPages })) {
+      if (cancellationSignal.aborted) throw cancellationSignal.reason;
+      const routed = { entered: 0, started: 0, duplicates: 0 };
+      let next = 0;
+      const lane = async () => {
+        while (next < page.matches.length) {
+          const report = await routeWithRetry(page.matches[next++]);
+          if (report.duplicate) routed.duplicates += 1;
+          else {
+            routed.entered += 1;
+            routed.started += report.started;
+          }
+          heartbeat(progress); // keeps the attempt alive; the recorded position stays before this page
         }
-        heartbeat(entered + duplicates);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, matches.length) }, lane));
-    return { entered, started, duplicates };
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, page.matches.length) }, lane));
+      progress.pages += 1;
+      progress.profilesScanned += page.profilesScanned;
+      progress.matches += page.matches.length;
+      progress.entered += routed.entered;
+      progress.started += routed.started;
+      progress.duplicates += routed.duplicates;
+      progress.lastId = page.lastId;
+      read += page.profilesScanned;
+      heartbeat({ ...progress });
+    }
+    // Fewer profiles than asked for: the cursor reached the end of the window. (No page left to read in this call
+    // after a resume: the next call finds out.)
+    progress.done = maxPages > 0 && read < input.pageSize * maxPages;
+    return progress;
   }
 
-  return { scanAudiencePage, enterAudienceMatches };
+  return { scanAudience };
 }

@@ -13,7 +13,7 @@ import { Command } from 'commander';
 import mongoose from 'mongoose';
 import { createAudienceActivities } from '../activities/audience-activities';
 import { renewalWindowAudience } from '../journeys';
-import { scanAudiencePage } from '../activities/audience-scan-page';
+import { readAudienceWindow } from '../activities/audience-window';
 import type { AudienceScanResult } from '../sdk/contracts/audience';
 import { startWaymarkProcess, type WaymarkProcess } from '../dev/waymark-process';
 import { Profile } from '../models/profile';
@@ -87,7 +87,7 @@ async function main() {
   log(`temporal: ${env.TEMPORAL_ADDRESS}; ${os.cpus().length} cores`);
 
   try {
-    await Profile.syncIndexes();
+    await Profile.init(); // the indexes autoIndex builds (a createCollection beside it would race)
     const [, seedMs] = await timed(async () => {
       for (let i = 0; i < PROFILES; i += BATCH) {
         const batch = Array.from({ length: Math.min(BATCH, PROFILES - i) }, (_, k) => profile(i + k));
@@ -134,22 +134,18 @@ async function main() {
     const [inWindow, windowMs] = await timed(() =>
       Profile.collection.find(filter, { hint: { 'policies.renewalDate': 1 }, projection: { policies: 1 } }).toArray(),
     );
-    // Our pages without Temporal: what the scan activity costs on this store.
+    // Our read without Temporal: the scan activity's one cursor over the window, in pages, with the matches.
     const [pages, pagedMs] = await timed(async () => {
-      let afterId: string | undefined;
       let n = 0;
-      for (;;) {
-        const page = await scanAudiencePage({
-          audience: 'renewal-window',
-          windowStart: window.start.toISOString(),
-          windowEnd: window.end.toISOString(),
-          pageSize: PAGE_SIZE,
-          ...(afterId ? { afterId } : {}),
-        });
-        n += 1;
-        afterId = page.lastId;
-        if (page.done) return n;
-      }
+      for await (const page of readAudienceWindow({
+        audience: 'renewal-window',
+        windowStart: window.start.toISOString(),
+        windowEnd: window.end.toISOString(),
+        pageSize: PAGE_SIZE,
+        maxPages: Math.ceil(PROFILES / PAGE_SIZE) + 1,
+      }))
+        n += page.profilesScanned > 0 ? 1 : 0;
+      return n;
     });
 
     // Ours: the audience-scan workflow on the dev server, routing every match (event record + signal-with-start).

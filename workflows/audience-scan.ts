@@ -1,4 +1,4 @@
-import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, proxyActivities } from '@temporalio/workflow';
 import type {
   AudienceActivities,
   AudienceScanInput,
@@ -9,8 +9,11 @@ import { addDays } from '../sdk/dates';
 export const DEFAULT_PAGE_SIZE = 500;
 export const DEFAULT_PAGES_PER_RUN = 50;
 
-const { scanAudiencePage, enterAudienceMatches } = proxyActivities<AudienceActivities>({
-  startToCloseTimeout: '5 minutes',
+// One call reads up to pagesPerRun pages through one cursor; its heartbeats carry the position, so a retried attempt
+// resumes after the last page it routed instead of at the start (the heartbeat timeout notices a dead worker).
+const { scanAudience } = proxyActivities<AudienceActivities>({
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
@@ -32,35 +35,27 @@ function firstProgress(windowDays: number, asOf?: string): AudienceScanProgress 
 }
 
 /**
- * Pages through one audience and signal-with-starts a journey run per match (same workflow ids as event entry, so a
- * re-run or an overlapping scan starts nothing twice). Long scans continue as new, carrying the cursor and the counts.
+ * Reads one audience's window and signal-with-starts a journey run per match (same workflow ids as event entry, so a
+ * re-run or an overlapping scan starts nothing twice). Each workflow run makes one activity call over up to
+ * `pagesPerRun` pages, then continues as new with the position and the counts, until the window is read.
  */
 export async function audienceScan(input: AudienceScanInput): Promise<AudienceScanResult> {
-  const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE;
-  const pagesPerRun = input.pagesPerRun ?? DEFAULT_PAGES_PER_RUN;
   const progress = input.progress ? { ...input.progress } : firstProgress(input.windowDays, input.asOf);
-
-  for (let pagesThisRun = 0; ; pagesThisRun++) {
-    if (pagesThisRun >= pagesPerRun || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof audienceScan>({ ...input, progress: { ...progress, runs: progress.runs + 1 } });
-    }
-    const page = await scanAudiencePage({
-      audience: input.audience,
-      windowStart: progress.windowStart,
-      windowEnd: progress.windowEnd,
-      ...(progress.afterId !== undefined ? { afterId: progress.afterId } : {}),
-      pageSize,
-    });
-    progress.pages += 1;
-    progress.profilesScanned += page.profilesScanned;
-    progress.matches += page.matches.length;
-    if (page.matches.length > 0) {
-      const entered = await enterAudienceMatches(page.matches);
-      progress.entered += entered.entered;
-      progress.started += entered.started;
-      progress.duplicates += entered.duplicates;
-    }
-    if (page.lastId !== undefined) progress.afterId = page.lastId;
-    if (page.done) return { audience: input.audience, ...progress };
-  }
+  const part = await scanAudience({
+    audience: input.audience,
+    windowStart: progress.windowStart,
+    windowEnd: progress.windowEnd,
+    ...(progress.afterId !== undefined ? { afterId: progress.afterId } : {}),
+    pageSize: input.pageSize ?? DEFAULT_PAGE_SIZE,
+    maxPages: input.pagesPerRun ?? DEFAULT_PAGES_PER_RUN,
+  });
+  progress.pages += part.pages;
+  progress.profilesScanned += part.profilesScanned;
+  progress.matches += part.matches;
+  progress.entered += part.entered;
+  progress.started += part.started;
+  progress.duplicates += part.duplicates;
+  if (part.lastId !== undefined) progress.afterId = part.lastId;
+  if (part.done) return { audience: input.audience, ...progress };
+  return continueAsNew<typeof audienceScan>({ ...input, progress: { ...progress, runs: progress.runs + 1 } });
 }

@@ -89,39 +89,40 @@ export function audienceMatch(
   return { customerId: match.customerId, key: match.key, event };
 }
 
-export interface ScanAudiencePageInput {
+export interface ScanAudienceInput {
   audience: string;
   /** Inclusive start of the date window (ISO date-time). */
   windowStart: string;
   /** Exclusive end of the date window (ISO date-time). */
   windowEnd: string;
-  /** Range pagination: only profiles with `_id > afterId`. */
+  /** Resume after this profile (`_id` order): where the previous call stopped. */
   afterId?: string;
+  /** Profiles per page: a page's matches are entered, then the position is recorded (heartbeat). */
   pageSize: number;
+  /** Pages this call reads through its one cursor; the scan goes on in the next call. */
+  maxPages: number;
 }
 
-export interface ScanAudiencePageResult {
+/** What one call did; also its heartbeat details, so a retried attempt resumes after `lastId` with these counts. */
+export interface ScanAudienceResult {
+  pages: number;
   profilesScanned: number;
-  matches: AudienceMatch[];
-  /** `_id` of the last profile on the page; the next page starts after it. Absent on an empty page. */
-  lastId?: string;
-  /** Fewer profiles than `pageSize` came back: the scan is complete. */
-  done: boolean;
-}
-
-export interface EnterAudienceMatchesResult {
+  matches: number;
   /** Matches whose event was new: routed now (signal-with-start: a new run, or the open run got the new date). */
   entered: number;
   /** Journey runs signal-with-started for those events. */
   started: number;
-  /** Matches whose event id was routed before (an earlier or overlapping scan): nothing happens. */
+  /** Matches whose event id was routed before (an earlier or overlapping scan, a retried page): nothing happens. */
   duplicates: number;
+  /** `_id` of the last profile whose page is entered. */
+  lastId?: string;
+  /** The window has no profile after `lastId`: the scan is complete. */
+  done: boolean;
 }
 
 /** The activities the audience-scan workflow calls (implemented in activities/, checked with `satisfies`). */
 export interface AudienceActivities {
-  scanAudiencePage(input: ScanAudiencePageInput): Promise<ScanAudiencePageResult>;
-  enterAudienceMatches(matches: AudienceMatch[]): Promise<EnterAudienceMatchesResult>;
+  scanAudience(input: ScanAudienceInput): Promise<ScanAudienceResult>;
 }
 
 export interface AudienceScanInput {
@@ -131,7 +132,7 @@ export interface AudienceScanInput {
   /** Scan as of this day (ISO date) instead of today: to re-run a missed day, or to test. */
   asOf?: string;
   pageSize?: number;
-  /** Pages per workflow run before continue-as-new keeps the history short. */
+  /** Pages per workflow run: one activity call, one cursor; then the scan continues as new. */
   pagesPerRun?: number;
   /** Set by continue-as-new: the window and cursor of the scan in progress, and the counts so far. */
   progress?: AudienceScanProgress;

@@ -1,5 +1,6 @@
-// The audience scan on the dev server: pages through FerretDB by _id, continues as new, signal-with-starts one
-// journey run per match through the real router, and a second scan of the same day starts nothing.
+// The audience scan on the dev server: reads the window in _id order through one cursor per run, continues as new,
+// signal-with-starts one journey run per match through the real router, and a second scan of the same day starts
+// nothing.
 // Journey runs go to a task queue no worker polls: this suite is about entry, the journeys have their own.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
