@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { isInvalidQuery } from '../models/mongo-errors';
-import { Profile } from '../models/profile';
+import { Profile, findLiveProfile } from '../models/profile';
 import type { EligibilityRequest, EligibilityResult } from '../sdk/contracts/journey-activities';
 
 /**
@@ -11,8 +11,11 @@ import type { EligibilityRequest, EligibilityResult } from '../sdk/contracts/jou
  * Filters must run on every supported store: FerretDB 1.x (the embedded stack) has no `$elemMatch` on fields of array
  * elements, so journeys use dotted paths here and check the exact array element on the loaded profile.
  */
-export async function checkEligibility({ customerId, filter }: EligibilityRequest): Promise<EligibilityResult> {
+export async function checkEligibility(request: EligibilityRequest): Promise<EligibilityResult> {
+  const { filter } = request;
   try {
+    // A merged anonymous visitor is judged as the customer it was merged into.
+    const customerId = (await findLiveProfile<{ _id: string }>(request.customerId))?._id ?? request.customerId;
     if (await Profile.exists({ ...filter, _id: customerId })) return { eligible: true, failed: [] };
     if (!(await Profile.exists({ _id: customerId }))) return { eligible: false, failed: ['profile'] };
     const failed: string[] = [];

@@ -4,13 +4,16 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
-import { createEventRouter } from '../routing/event-router';
+import { createEventRouter, type RouterDeps } from '../routing/event-router';
+import { customerModel } from '../routing/segment-upkeep';
 import { apiKeyAuth } from './plugins/api-key-auth';
 import { installErrorHandler } from './plugins/error-handler';
 import { catalogRoutes } from './routes/catalog';
 import { eventRoutes } from './routes/events';
+import { identifyRoutes } from './routes/identify';
 import { profileRoutes } from './routes/profiles';
 import { runRoutes } from './routes/runs';
+import { segmentRoutes } from './routes/segments';
 import { twilioWebhookRoutes } from './routes/twilio-webhooks';
 import { unsubscribeRoutes } from './routes/unsubscribe';
 import { webMessageRoutes } from './routes/web-messages';
@@ -37,13 +40,20 @@ export async function buildServer({ config, temporal, logger = false }: ServerDe
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const routeEvent = createEventRouter({ client: temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });
+  const router: RouterDeps = {
+    client: temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    customers: customerModel(config.SEGMENT_UPKEEP),
+  };
+  const routeEvent = createEventRouter(router);
 
   // Behind an API key: everything an event source, a site backend or an operator calls.
   await app.register(async (keyed) => {
     keyed.addHook('onRequest', apiKeyAuth(config.API_KEYS));
     await keyed.register(eventRoutes, { routeEvent });
-    await keyed.register(profileRoutes);
+    await keyed.register(profileRoutes, { router });
+    await keyed.register(identifyRoutes, { router });
+    await keyed.register(segmentRoutes);
     await keyed.register(runRoutes, { temporal });
     await keyed.register(catalogRoutes, { temporal });
     await keyed.register(webMessageRoutes, { routeEvent });

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import mongoose from 'mongoose';
 import type { Config } from '../config';
 
 /** A Temporal client, or an error that says how to fix the address. */
@@ -18,3 +19,15 @@ export async function connectTemporal(
 
 /** An error whose message already tells the user what to do: printed without a stack trace. */
 export class CliError extends Error {}
+
+/** MongoDB (the profiles), or an error that says how to fix the address. */
+export async function connectStore(config: Pick<Config, 'MONGODB_URI'>): Promise<typeof mongoose> {
+  try {
+    return await mongoose.connect(config.MONGODB_URI, { serverSelectionTimeoutMS: 5000 });
+  } catch (err) {
+    throw new CliError(
+      `cannot reach MongoDB at ${config.MONGODB_URI} (${(err as Error).message}).\n` +
+        'Start the embedded stack with `npm start` (it prints MONGODB_URI), or set MONGODB_URI.',
+    );
+  }
+}

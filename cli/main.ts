@@ -7,13 +7,20 @@ import { countOpenRunsByVersion } from '../routing/open-runs';
 import { customerRunsQuery } from '../routing/visibility-query';
 import { WaymarkJourneyVersion, WaymarkOutcome, WaymarkStep } from '../sdk/search-attributes';
 import { audienceScanWorkflowId, audienceScheduleId } from '../sdk/workflow-id';
-import { CliError, connectTemporal } from './connect';
+import { Profile } from '../models/profile';
+import { newestSegments, segmentCatalog } from '../segments';
+import { CliError, connectStore, connectTemporal } from './connect';
 import { saveJourneyHistory } from './save-history';
 import { formatTable } from './table';
 
 const config = loadConfig();
 let client: Client | undefined;
 const temporal = async () => (client ??= await connectTemporal(config));
+let store: Awaited<ReturnType<typeof connectStore>> | undefined;
+const profiles = async () => {
+  store ??= await connectStore(config);
+  return Profile;
+};
 
 const program = new Command()
   .name('waymark')
@@ -106,6 +113,49 @@ audience
     console.log(`triggered ${handle.scheduleId}; watch workflow ${scan} in the Temporal UI`);
   });
 
+const segments = program.command('segments').description('segments (segments/) and who is in them');
+segments
+  .command('list')
+  .description('every segment, its newest version and its member count')
+  .action(async () => {
+    const model = await profiles();
+    const rows = await Promise.all(
+      newestSegments(segmentCatalog).map(async (s) => [
+        s.name,
+        s.version,
+        await model.countDocuments({ 'segments.name': s.name }),
+        s.description,
+      ]),
+    );
+    console.log(formatTable(['SEGMENT', 'VERSION', 'MEMBERS', 'DESCRIPTION'], rows));
+  });
+segments
+  .command('members <name>')
+  .description("a segment's members, in customer-id order")
+  .option('--after <customerId>', 'start after this customer id (the last one of the previous page)')
+  .option('--limit <n>', 'at most this many', (v) => Number.parseInt(v, 10), 100)
+  .action(async (name: string, options: { after?: string; limit: number }) => {
+    const segment = newestSegments(segmentCatalog).find((s) => s.name === name);
+    if (!segment) {
+      const known = newestSegments(segmentCatalog).map((s) => s.name);
+      throw new CliError(`no segment '${name}'; known: ${known.join(', ')} (see \`waymark segments list\`)`);
+    }
+    const model = await profiles();
+    const docs = await model
+      .find({ 'segments.name': name, ...(options.after ? { _id: { $gt: options.after } } : {}) })
+      .select({ _id: 1, segments: 1, anonymous: 1 })
+      .sort({ _id: 1 })
+      .limit(options.limit)
+      .lean();
+    const rows = docs.map((d) => [
+      d._id,
+      d.anonymous ? 'anonymous' : 'known',
+      d.segments?.find((m) => m.name === name)?.since.toISOString() ?? '',
+    ]);
+    console.log(formatTable(['CUSTOMER', 'KIND', 'SINCE'], rows));
+    if (docs.length === options.limit) console.log(`next page: --after ${docs[docs.length - 1]._id}`);
+  });
+
 const histories = program.command('histories').description('saved journey histories replayed by npm test');
 histories
   .command('capture <workflowId...>')
@@ -124,4 +174,7 @@ program
     console.error(`waymark: ${message}`);
     process.exitCode = 1;
   })
-  .finally(() => client?.connection.close());
+  .finally(async () => {
+    await client?.connection.close();
+    await store?.disconnect();
+  });

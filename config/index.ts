@@ -35,6 +35,11 @@ const configSchema = z.object({
   WEB_MESSAGE_TTL_DAYS: z.coerce.number().positive().default(14),
   LOG_LEVEL: z.string().default('info'),
   /**
+   * `on`: every event and profile change keeps the segments (segments/) and the engagement score current on the
+   * profile and routes segment.entered / segment.exited. `off`: neither (bench/segments.ts measures the difference).
+   */
+  SEGMENT_UPKEEP: z.enum(['on', 'off']).default('on'),
+  /**
    * Workflow runs a worker keeps in memory between their tasks (Temporal's sticky cache, `maxCachedWorkflows`); 0
    * turns it off. A run evicted from it replays its history on its next task (milliseconds for a journey), so this
    * bounds the worker's memory, not how many runs it serves. The SDK's own default (about 600 per GiB of V8 heap,

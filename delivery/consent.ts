@@ -4,6 +4,7 @@ import type { DeliveryChannel } from '../sdk/contracts/journey-activities';
 export interface ConsentProfile {
   email?: string | null;
   phone?: string | null;
+  anonymous?: boolean | null;
   consent?: Partial<
     Record<DeliveryChannel, { status?: string | null; topics?: Map<string, boolean> | Record<string, boolean> | null }>
   > | null;
@@ -29,8 +30,10 @@ export function decideConsent(
 ): ConsentDecision {
   if (!profile) return { allowed: false, reason: 'no profile' };
   const address = channel === 'email' ? profile.email : channel === 'sms' ? profile.phone : undefined;
-  if (channel !== 'web' && !address)
+  if (channel !== 'web' && !address) {
+    if (profile.anonymous) return { allowed: false, reason: 'no address: an anonymous visitor, until they identify' };
     return { allowed: false, reason: `no ${channel === 'email' ? 'email address' : 'phone number'}` };
+  }
   const consent = profile.consent?.[channel];
   const status = consent?.status ?? 'unknown';
   if (status === 'revoked') return { allowed: false, reason: `${channel} consent revoked` };

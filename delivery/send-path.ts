@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { Delivery, OUTCOME_UNKNOWN, deliveryId as ledgerId } from '../models/delivery';
-import { Profile } from '../models/profile';
+import { findLiveProfile } from '../models/profile';
 import type { DeliveryOutcome, DeliveryRequest } from '../sdk/contracts/journey-activities';
 import { classifyProviderError } from './providers/classify-error';
 import type { Mailer } from './providers/smtp-transport';
@@ -72,7 +72,8 @@ export function createSendPath(deps: SendPathDeps) {
     }
 
     // 1. consent
-    const profile = await Profile.findById(request.customerId).lean<ConsentProfile & { timeZone?: string }>().exec();
+    // An anonymous visitor merged into a known customer is reached as that customer (their address and consent).
+    const profile = await findLiveProfile<ConsentProfile & { timeZone?: string }>(request.customerId);
     const consent = decideConsent(profile, request.channel, request.topic, request.legallyRequired === true);
     if (!consent.allowed) return recordDecision(id, request, { status: 'blocked', reason: consent.reason });
 
@@ -110,7 +111,7 @@ export function createSendPath(deps: SendPathDeps) {
     const rule = request.legallyRequired ? undefined : capFor(caps, request.journey, request.channel);
     if (rule) {
       const reservation = await reserveCapSlot({
-        customerId: request.customerId,
+        customerId: profile?._id ?? request.customerId,
         channel: request.channel,
         journey: request.journey,
         deliveryId: id,

@@ -5,22 +5,34 @@ import type { AudienceDefinition } from '../sdk/contracts/audience';
 import type { JourneyWorkflow } from '../sdk/define-journey';
 import { abandonedCartV1 } from './abandoned-cart/v1';
 import { abandonedCartV2 } from './abandoned-cart/v2';
+import { abandonedCartV3 } from './abandoned-cart/v3';
+import { browseAbandonmentV1 } from './browse-abandonment/v1';
 import { dependentTurning26Audience } from './dependent-turning-26/audience';
 import { dependentTurning26V1 } from './dependent-turning-26/v1';
 import { dependentTurning26V2 } from './dependent-turning-26/v2';
 import { renewalWindowAudience } from './renewal-window/audience';
 import { renewalWindowV1 } from './renewal-window/v1';
 
-export { abandonedCartV1, abandonedCartV2, dependentTurning26V1, dependentTurning26V2, renewalWindowV1 };
+export {
+  abandonedCartV1,
+  abandonedCartV2,
+  abandonedCartV3,
+  browseAbandonmentV1,
+  dependentTurning26V1,
+  dependentTurning26V2,
+  renewalWindowV1,
+};
 export { dependentTurning26Audience, renewalWindowAudience };
 
 /** Every registered journey version (the worker keeps registering a version while it has open runs). */
 export const journeyCatalog: readonly JourneyWorkflow[] = [
   abandonedCartV1,
   abandonedCartV2,
+  abandonedCartV3,
   renewalWindowV1,
   dependentTurning26V1,
   dependentTurning26V2,
+  browseAbandonmentV1,
 ];
 
 /** Every date-based audience: each gets a daily scan (worker/schedules.ts) that signal-with-starts its journey. */

@@ -1,5 +1,6 @@
 // Journey name → its templates, for the send path (not workflow code).
 import { templates as abandonedCart } from './abandoned-cart/templates';
+import { templates as browseAbandonment } from './browse-abandonment/templates';
 import { templates as dependentTurning26 } from './dependent-turning-26/templates';
 import { templates as renewalWindow } from './renewal-window/templates';
 import type { EmailTemplate, JourneyTemplates, SmsTemplate, WebTemplate } from './template-types';
@@ -10,6 +11,7 @@ export const journeyTemplates: Readonly<Record<string, JourneyTemplates>> = {
   'abandoned-cart': abandonedCart,
   'renewal-window': renewalWindow,
   'dependent-turning-26': dependentTurning26,
+  'browse-abandonment': browseAbandonment,
 };
 
 interface ChannelTemplate {

@@ -37,12 +37,31 @@ const dependentSchema = new Schema(
   { _id: false },
 );
 
+const segmentMembershipSchema = new Schema(
+  {
+    name: { type: String, required: true },
+    version: { type: Number, required: true },
+    since: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
 const profileSchema = new Schema(
   {
     _id: { type: String, required: true },
     email: { type: String, lowercase: true, trim: true },
     phone: { type: String, trim: true },
-    anonymousIds: { type: [String], default: [] },
+    /**
+     * The visitor ids of the site or app this customer was seen under; unique across profiles. Absent rather than
+     * empty when there are none (the sparse unique index skips absent fields; see anonymousIdIndex).
+     */
+    anonymousIds: { type: [String], default: undefined },
+    /** An anonymous visitor's profile (`anon:` id, no email or phone): merged into a known one on identify. */
+    anonymous: { type: Boolean },
+    /** Set when this profile was merged into another: everything now lives there (a record that stays). */
+    mergedInto: { type: String },
+    /** The profiles merged into this one: their runs still carry their ids (routing follows them here). */
+    mergedIds: { type: [String], default: undefined },
     firstName: { type: String },
     lastName: { type: String },
     timeZone: { type: String },
@@ -56,6 +75,16 @@ const profileSchema = new Schema(
     attributes: { type: Schema.Types.Mixed, default: {} },
     policies: { type: [policySchema], default: [] },
     dependents: { type: [dependentSchema], default: [] },
+    /** Segments the customer is in now, kept by routing/segment-upkeep.ts: `{ name, version, since }`. */
+    segments: { type: [segmentMembershipSchema], default: undefined },
+    /** The engagement score (segments/score-model.ts), kept as events arrive: value, parts, what moved it. */
+    score: { type: Schema.Types.Mixed },
+    /** Behaviour windows of segments: per condition, the times of its latest matching events. */
+    behaviour: { type: Schema.Types.Mixed },
+    /** When a behaviour window next lapses (a segment may be left without any event): the recheck sweep's index. */
+    segmentsRecheckAt: { type: Date },
+    /** Bumped by every segment/score upkeep write: concurrent upkeeps of one profile retry instead of losing one. */
+    upkeepRev: { type: Number },
   },
   { timestamps: true, minimize: false },
 );
@@ -63,10 +92,31 @@ const profileSchema = new Schema(
 // Identity resolution and audience scans must be index-served.
 profileSchema.index({ email: 1 }, { unique: true, sparse: true });
 profileSchema.index({ phone: 1 }, { unique: true, sparse: true });
-profileSchema.index({ anonymousIds: 1 });
+// Unique per element: an anonymous id names one profile. Sparse and never an empty array: MongoDB indexes an empty
+// array as one key (so two would collide), and mongo-java-server cannot update a document whose indexed array is empty.
+profileSchema.index({ anonymousIds: 1 }, { unique: true, sparse: true });
+profileSchema.index({ 'segments.name': 1 });
+profileSchema.index({ segmentsRecheckAt: 1 }, { sparse: true });
 profileSchema.index({ 'policies.renewalDate': 1 });
 profileSchema.index({ 'dependents.birthDate': 1 });
 
 export type ProfileDocument = InferSchemaType<typeof profileSchema> & { _id: string };
 
 export const Profile = model('Profile', profileSchema);
+
+/** How many merge pointers a lookup follows before giving up (a chain longer than this is a bug). */
+const MAX_MERGE_HOPS = 5;
+
+/**
+ * The profile that now holds a customer's data: the profile itself, or the one it was merged into (followed along the
+ * merge pointers), as a lean document; null when there is none. One read unless the customer was merged.
+ */
+export async function findLiveProfile<T = ProfileDocument>(customerId: string): Promise<(T & { _id: string }) | null> {
+  let id = customerId;
+  for (let hop = 0; hop <= MAX_MERGE_HOPS; hop++) {
+    const doc = await Profile.findById(id).lean<T & { _id: string; mergedInto?: string | null }>();
+    if (!doc?.mergedInto) return doc;
+    id = doc.mergedInto;
+  }
+  throw new Error(`profile ${customerId}: merge pointers loop or chain beyond ${MAX_MERGE_HOPS} hops`);
+}

@@ -6,6 +6,7 @@ export { DAY_MS, durationToMs, formatDuration } from './durations';
 export { addDays, addYears, isoDate, startOfIsoDate, toDate } from './dates';
 export { journeyStateQuery } from './queries';
 export { journeyWorkflowId, journeyWorkflowType } from './workflow-id';
+export { ANONYMOUS_CUSTOMER_PREFIX, isAnonymousCustomerId } from './customer-id';
 export { defineAudience, inWindow, audienceMatch, audienceEventId } from './contracts/audience';
 export type * from './contracts';
 export type * from './journey-types';

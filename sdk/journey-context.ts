@@ -1,4 +1,5 @@
 import type { EventOf, JourneyEvent, SignalDefinition } from '../signals/define-signal';
+import { identityResolved } from '../signals/identity-resolved';
 import type { EligibilityResult } from './contracts/journey-activities';
 import { toDate } from './dates';
 import { durationToMs, formatDuration } from './durations';
@@ -12,7 +13,8 @@ import { assignArm } from './split';
 
 /** Builds the `j` a journey's `run` gets, over one run's state. */
 export function createJourneyContext(run: JourneyRun, first: JourneyEvent): JourneyContext {
-  const received = new Set(routesBySignal(run.journey).keys());
+  // Every run hears of its visitor's identification (the runtime handles it for every journey).
+  const received = new Set([...routesBySignal(run.journey).keys(), identityResolved.name]);
   const assertReceived = (signal: SignalDefinition, use: string) => {
     if (!received.has(signal.name)) {
       throw new TypeError(
@@ -28,7 +30,7 @@ export function createJourneyContext(run: JourneyRun, first: JourneyEvent): Jour
     run.throwIfEnding();
     const result = await profileActivities.checkEligibility.executeWithOptions(
       { summary: `eligibility: ${Object.keys(conditions).join(', ')}` },
-      [{ customerId: run.input.customerId, filter: conditions }],
+      [{ customerId: run.customerId, filter: conditions }],
     );
     run.throwIfEnding();
     run.tracker.record('eligibility', result.eligible ? 'eligible' : `failed: ${result.failed.join(', ')}`);
@@ -36,7 +38,9 @@ export function createJourneyContext(run: JourneyRun, first: JourneyEvent): Jour
   };
 
   const j: JourneyContext = {
-    customerId: run.input.customerId,
+    get customerId() {
+      return run.customerId;
+    },
     key: run.input.key,
     workflowId: run.workflowId,
 
@@ -116,9 +120,9 @@ export function createJourneyContext(run: JourneyRun, first: JourneyEvent): Jour
 
     async profile(customerId) {
       run.throwIfEnding();
-      const id = customerId ?? run.input.customerId;
+      const id = customerId ?? run.customerId;
       const profile = await profileActivities.loadProfile.executeWithOptions(
-        { summary: id === run.input.customerId ? 'load profile' : `load profile ${id}` },
+        { summary: id === run.customerId ? 'load profile' : `load profile ${id}` },
         [{ customerId: id }],
       );
       run.throwIfEnding();

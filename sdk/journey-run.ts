@@ -11,6 +11,8 @@ export class JourneyRun {
   readonly tracker: JourneyStateTracker;
   /** Set by a goal or exit signal; every wait and send checks it and ends the run from whatever step it is in. */
   ending: JourneyEnd | undefined;
+  /** Whom the run is for: the input's customer until an anonymous visitor identifies (then the known customer). */
+  customerId: string;
   private readonly sendCounts = new Map<string, number>();
 
   constructor(
@@ -18,7 +20,20 @@ export class JourneyRun {
     readonly input: JourneyInput,
     readonly workflowId: string,
   ) {
+    this.customerId = input.customerId;
     this.tracker = new JourneyStateTracker(journey.name, journey.version, input.customerId, input.key);
+  }
+
+  /**
+   * The run's anonymous visitor was merged into a known customer: from now on it is that customer's run (sends,
+   * profile reads, eligibility, the WaymarkCustomerId search attribute), under the same workflow id. Returns false
+   * when the merge concerns another customer (a run already switched, or one of a different profile).
+   */
+  switchCustomer(from: string, to: string): boolean {
+    if (from !== this.customerId || from === to) return false;
+    this.customerId = to;
+    this.tracker.switchCustomer(from, to);
+    return true;
   }
 
   throwIfEnding(): void {

@@ -31,6 +31,13 @@ export class JourneyStateTracker {
     upsertSearchAttributes(updates);
   }
 
+  /** The customer changed by a merge (an anonymous visitor identified): state and WaymarkCustomerId follow. */
+  switchCustomer(from: string, to: string): void {
+    this.state.customerId = to;
+    this.record('identified', `${from} is ${to}`);
+    upsertSearchAttributes([{ key: WaymarkCustomerId, value: to }]);
+  }
+
   /** Enters a step: recorded in the steps taken and shown as WaymarkStep. */
   enter(step: string, detail?: string): void {
     this.record(step, detail);

@@ -79,7 +79,12 @@ export interface JourneyDefinition<
    */
   readonly priority?: number;
   /** The signal that starts a run; `key` picks the run (one run per customer and key). */
-  readonly trigger: { readonly signal: T; readonly key: (data: SignalData<T>) => string };
+  readonly trigger: {
+    readonly signal: T;
+    readonly key: (data: SignalData<T>) => string;
+    /** Only events for which this holds start a run, e.g. `segment.entered` of one segment; default every event. */
+    readonly when?: (data: SignalData<T>) => boolean;
+  };
   /** A signal that ends the run as `converted` from any step. */
   readonly goal?: SignalRoute<G>;
   /**

@@ -6,7 +6,8 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { JourneyEvent } from '../signals/define-signal';
+import type { EventOf, JourneyEvent } from '../signals/define-signal';
+import { identityResolved } from '../signals/identity-resolved';
 import { createJourneyContext } from './journey-context';
 import { isJourneyEnd, JourneyEnd } from './journey-end';
 import { JourneyRun } from './journey-run';
@@ -22,9 +23,21 @@ export async function runJourney(journey: JourneyDefinition, input: JourneyInput
   const run = new JourneyRun(journey, input, workflowInfo().workflowId);
 
   // Handlers are set before the first await, so the signal-with-start's trigger event is delivered to them.
-  for (const [name, routes] of routesBySignal(journey)) {
+  const routes = routesBySignal(journey);
+  // Every run hears of its anonymous visitor's identification, whether or not the journey routes the signal.
+  if (!routes.has(identityResolved.name)) routes.set(identityResolved.name, []);
+  for (const [name, signalRoutes] of routes) {
     setHandler(defineTemporalSignal<[JourneyEvent]>(name), (event: JourneyEvent) => {
-      const matching = routes.filter((r) => routeMatches(r.route, event.data, input.key));
+      if (name === identityResolved.name) {
+        const { previousCustomerId } = (event as EventOf<typeof identityResolved>).data;
+        const switched = run.switchCustomer(previousCustomerId, event.customerId);
+        if (signalRoutes.length === 0) {
+          if (switched) run.inbox.receive(event); // for j.waitFor(identityResolved, …)
+          return;
+        }
+      }
+      const startsRun = (role: string) => role !== 'trigger' || journey.trigger.when?.(event.data as never) !== false;
+      const matching = signalRoutes.filter((r) => startsRun(r.role) && routeMatches(r.route, event.data, input.key));
       if (matching.length === 0) {
         log.info('event for another key ignored', { signal: name, eventId: event.id });
         return;

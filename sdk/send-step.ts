@@ -20,7 +20,7 @@ export async function sendStep(
 ): Promise<SendResult> {
   run.throwIfEnding();
   const stepId = options.step ?? run.nextStepId(`${channel}:${template}`);
-  const customerId = options.recipient ?? run.input.customerId;
+  const recipient = options.recipient;
   const to = options.recipient ? ` to ${options.recipient}` : '';
   for (;;) {
     const request: DeliveryRequest = {
@@ -29,7 +29,8 @@ export async function sendStep(
       journey: run.journey.name,
       journeyVersion: run.journey.version,
       ...(run.journey.reason === undefined ? {} : { reason: run.journey.reason }),
-      customerId,
+      // Read at each attempt: a deferred send goes to the known customer once an anonymous visitor identifies.
+      customerId: recipient ?? run.customerId,
       channel,
       template,
       ...(options.topic === undefined ? {} : { topic: options.topic }),

@@ -14,6 +14,8 @@ export interface SignalDefinition<Name extends string = string, Schema extends z
   /** Fields of `data` that key a journey run (cart id, policy id, dependent id). */
   readonly keys: readonly string[];
   readonly description: string;
+  /** `waymark`: only Waymark emits it (identity, segments); POST /v1/events refuses it. Default: event sources. */
+  readonly emittedBy?: 'waymark';
 }
 
 export type SignalData<S extends SignalDefinition> = z.infer<S['schema']>;

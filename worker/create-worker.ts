@@ -6,6 +6,7 @@ import { createActivities } from '../activities';
 import { createMailer } from '../delivery/providers/smtp-transport';
 import { createTwilioClient } from '../delivery/providers/twilio-client';
 import { createEventRouter } from '../routing/event-router';
+import { customerModel } from '../routing/segment-upkeep';
 import { workflowBundlerOptions } from './workflow-bundle';
 
 export interface WaymarkWorker {
@@ -32,7 +33,11 @@ export async function createWaymarkWorker(
   const twilio = createTwilioClient(config);
   // Audience matches enter journeys through the same router as API events.
   const taskQueue = overrides.taskQueue ?? config.TEMPORAL_TASK_QUEUE;
-  const routeEvent = createEventRouter({ client: temporal, taskQueue });
+  const routeEvent = createEventRouter({
+    client: temporal,
+    taskQueue,
+    customers: customerModel(config.SEGMENT_UPKEEP),
+  });
   const code = overrides.workflowBundle
     ? { workflowBundle: overrides.workflowBundle }
     : {

@@ -40,6 +40,7 @@ const eventResult = z.object({
       reason: z.string().optional(),
     }),
   ),
+  segments: z.array(z.object({ segment: z.string(), change: z.enum(['entered', 'exited']) })).optional(),
 });
 
 export interface EventRoutesOptions {
@@ -57,6 +58,12 @@ function validateData(envelope: EventEnvelope, prefix: string): FieldError[] {
         rule: 'known_signal',
         message: `unknown signal '${envelope.signal}'; known: ${known}`,
       },
+    ];
+  }
+  if (signal.emittedBy === 'waymark') {
+    const how = signal.name === 'identity.resolved' ? 'call POST /v1/identify' : 'it follows from segments/';
+    return [
+      { field: `${prefix}signal`, rule: 'emitted_by_waymark', message: `${signal.name} is sent by Waymark: ${how}` },
     ];
   }
   if (envelope.version !== undefined && envelope.version !== signal.version) {
@@ -106,7 +113,8 @@ export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, o
       const errors = batch.flatMap((e, i) => validateData(e, 'events' in request.body ? `events.${i}.` : ''));
       // All or nothing: a batch with a bad event routes none of them, so a corrected resend is simple.
       if (errors.length) throw new ApiError(400, 'validation', describe(errors), errors);
-      // Every customer is resolved before any event is routed, for the same reason.
+      // Every customer is resolved before any event is routed, for the same reason. An event that names the
+      // customer only by an anonymous id gets (or finds) the visitor's anonymous profile.
       const customers = await Promise.all(batch.map((e) => resolveCustomer(e, findSignal(e.signal)!.identity)));
       const unresolved = customers.flatMap((c, i) =>
         'customerId' in c ? [] : [{ event: 'events' in request.body ? `events.${i}` : 'event', ...c }],
@@ -116,7 +124,7 @@ export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, o
           422,
           'unresolved_customer',
           `no profile matches ${unresolved.map((u) => `${u.event} (${JSON.stringify(u.lookedFor)})`).join(', ')}; ` +
-            'create it with PUT /v1/profiles/:id, or send customerId',
+            'create it with PUT /v1/profiles/:id, send customerId, or send the anonymousId of a visitor',
           unresolved,
         );
       }

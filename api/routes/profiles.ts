@@ -1,8 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { MergeRecord } from '../../models/merge';
 import { isDuplicateKey } from '../../models/mongo-errors';
 import { Profile } from '../../models/profile';
+import { refreshCustomer, type RouterDeps } from '../../routing/event-router';
+import { ANONYMOUS_CUSTOMER_PREFIX } from '../../sdk/customer-id';
 import { ApiError } from '../plugins/error-handler';
 import { customerIdSchema as customerId, phoneSchema } from '../schemas';
 
@@ -60,7 +63,32 @@ function toResponse(doc: Record<string, unknown>) {
   return JSON.parse(JSON.stringify({ id: _id, ...rest })) as Record<string, unknown>;
 }
 
-export const profileRoutes: FastifyPluginAsync = async (app) => {
+export interface ProfileRoutesOptions {
+  /** Segments are evaluated again after a profile change, and segment.entered / segment.exited routed. */
+  router: RouterDeps;
+}
+
+const knownCustomerId = customerId.refine(
+  (id) => !id.startsWith(ANONYMOUS_CUSTOMER_PREFIX),
+  `ids starting with ${ANONYMOUS_CUSTOMER_PREFIX} name anonymous visitors: Waymark creates those from events`,
+);
+
+/** The profile fields PUT replaces; the rest (score, segments, merges, anonymous ids when not given) Waymark keeps. */
+const replacedFields = Object.keys(profileBody.shape).filter((f) => f !== 'anonymousIds');
+
+/** Which other profile holds an email, phone or anonymous id the write wanted. */
+async function conflictingProfile(id: string, body: z.infer<typeof profileBody>) {
+  const or = [
+    ...(body.email ? [{ email: body.email.toLowerCase() }] : []),
+    ...(body.phone ? [{ phone: body.phone }] : []),
+    ...(body.anonymousIds?.length ? [{ anonymousIds: { $in: body.anonymousIds } }] : []),
+  ];
+  if (or.length === 0) return undefined;
+  const other = await Profile.findOne({ $or: or, _id: { $ne: id } }, { _id: 1 }).lean<{ _id: string }>();
+  return other?._id;
+}
+
+export const profileRoutes: FastifyPluginAsync<ProfileRoutesOptions> = async (app, { router }) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.put(
@@ -69,7 +97,7 @@ export const profileRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['profiles'],
         summary: 'Create or replace a customer profile',
-        params: z.object({ id: customerId }),
+        params: z.object({ id: knownCustomerId }),
         body: profileBody,
       },
     },
@@ -81,19 +109,42 @@ export const profileRoutes: FastifyPluginAsync = async (app) => {
           { ...c, updatedAt: now, source: 'api' },
         ]),
       );
+      const { anonymousIds, ...fields } = request.body;
+      const set: Record<string, unknown> = { ...fields, consent, ...(anonymousIds?.length ? { anonymousIds } : {}) };
+      const unset = Object.fromEntries(
+        [
+          ...replacedFields.filter((f) => !(f in fields)),
+          ...(anonymousIds && !anonymousIds.length ? ['anonymousIds'] : []),
+        ]
+          .filter((f) => f !== 'consent')
+          .map((f) => [f, '']),
+      );
+      let doc;
       try {
-        const doc = await Profile.findOneAndReplace(
+        doc = await Profile.findOneAndUpdate(
           { _id: request.params.id },
-          { _id: request.params.id, ...request.body, consent },
+          { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) },
           { upsert: true, new: true, runValidators: true },
-        ).lean();
-        return toResponse(doc as Record<string, unknown>);
+        ).lean<Record<string, unknown> & { updatedAt: Date }>();
       } catch (error) {
         if (isDuplicateKey(error)) {
-          throw new ApiError(409, 'conflict', 'another profile already has this email or phone');
+          const other = await conflictingProfile(request.params.id, request.body);
+          throw new ApiError(
+            409,
+            'conflict',
+            `profile ${other ?? '(another)'} already has this email, phone or anonymous id`,
+            { profiles: [request.params.id, ...(other ? [other] : [])] },
+          );
         }
         throw error;
       }
+      // A change of fields, traits or consent may move the customer into or out of segments.
+      await refreshCustomer(router, request.params.id, {
+        id: `profile:${doc!.updatedAt.getTime()}`,
+        reason: 'profile change',
+      });
+      const fresh = await Profile.findById(request.params.id).lean();
+      return toResponse((fresh ?? doc) as Record<string, unknown>);
     },
   );
 
@@ -104,6 +155,24 @@ export const profileRoutes: FastifyPluginAsync = async (app) => {
       const doc = await Profile.findById(request.params.id).lean();
       if (!doc) throw new ApiError(404, 'not_found', `no profile '${request.params.id}'`);
       return toResponse(doc as Record<string, unknown>);
+    },
+  );
+
+  api.get(
+    '/v1/profiles/:id/merges',
+    {
+      schema: {
+        tags: ['profiles'],
+        summary: 'Every merge into (or out of) this profile: who, when, from what',
+        params: z.object({ id: customerId }),
+      },
+    },
+    async (request) => {
+      const id = request.params.id;
+      const merges = await MergeRecord.find({ $or: [{ into: id }, { from: id }] })
+        .sort({ at: 1 })
+        .lean();
+      return { customerId: id, merges: merges.map((m) => toResponse(m as Record<string, unknown>)) };
     },
   );
 };

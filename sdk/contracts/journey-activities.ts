@@ -63,6 +63,12 @@ export interface EligibilityResult {
 /** The profile fields journeys may branch on (no secrets, serialisable). */
 export interface ProfileView {
   id: string;
+  /** An anonymous visitor's profile (no email or phone until they identify). */
+  anonymous: boolean;
+  /** The segments the customer is in now (segments/). */
+  segments: string[];
+  /** The engagement score as last computed (segments/score-model.ts), if the model has scored the customer. */
+  score?: number;
   email?: string;
   phone?: string;
   firstName?: string;

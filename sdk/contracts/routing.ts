@@ -18,6 +18,8 @@ export interface RoutingReport {
   started: number;
   signalled: number;
   runs: RoutedRun[];
+  /** Segments the event moved the customer into or out of (segment.entered / segment.exited were routed too). */
+  segments?: Array<{ segment: string; change: 'entered' | 'exited' }>;
 }
 
 /** Records the event once by event id, then signal-with-starts / signals the journey runs it concerns. */

@@ -114,7 +114,7 @@ describe('HTTP API', () => {
     const signals = history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes);
     expect(signals.map((e) => e.workflowExecutionSignaledEventAttributes!.signalName)).toEqual(['cart.updated']);
     const description = await handle.describe();
-    expect(description.type).toBe('abandonedCartV2');
+    expect(description.type).toBe('abandonedCartV3');
     await handle.terminate('test done');
   });
 
@@ -151,7 +151,7 @@ describe('HTTP API', () => {
       payload: {
         events: [
           { id: `b1-${suffix}`, signal: 'cart.updated', customerId: `ann-${suffix}`, data: cart('batch-1') },
-          { id: `b2-${suffix}`, signal: 'cart.updated', anonymousId: `anon-${suffix}`, data: cart('batch-2') },
+          { id: `b2-${suffix}`, signal: 'cart.updated', email: `nobody-${suffix}@example.com`, data: cart('batch-2') },
         ],
       },
     });
@@ -211,7 +211,7 @@ describe('HTTP API', () => {
       [`abandoned-cart/${customerId}/c-1`, 'abandoned-cart', 'RUNNING'],
       [`renewal-window/${customerId}/p-1`, 'renewal-window', 'RUNNING'],
     ]);
-    expect(runs.find((r) => r.journey === 'abandoned-cart')!.version).toBe(2);
+    expect(runs.find((r) => r.journey === 'abandoned-cart')!.version).toBe(3);
 
     const one = await app.inject({ url: `/v1/runs/${encodeURIComponent(runs[0].workflowId)}`, headers });
     expect(one.json()).toMatchObject({ workflowId: runs[0].workflowId, status: 'RUNNING' });

@@ -65,6 +65,36 @@ const PATHS: Record<string, CapturePath> = {
       event('order.completed', customerId, { orderId: id('order'), cartId: 'cart-1', total: 65 }),
     ],
   },
+  'browse-abandonment': {
+    // A known customer, engaged and reachable by email: the nudge, the email, then an order converts it.
+    profile: (customerId) => ({
+      ...contactable(customerId),
+      score: {
+        model: 'engagement',
+        version: 1,
+        value: 30,
+        asOf: new Date().toISOString(),
+        parts: { frequency: 3, monetary: 0, engagement: 0, visitDepth: 3 },
+        lastActivityAt: new Date().toISOString(),
+        moves: [],
+      },
+      segments: [{ name: 'email-reachable', version: 1, since: new Date() }],
+    }),
+    trigger: (customerId) =>
+      event('segment.entered', customerId, {
+        segment: 'window-shoppers',
+        version: 1,
+        reason: 'event product.viewed',
+        cause: {
+          eventId: id('view'),
+          signal: 'product.viewed',
+          data: { productId: 'tent-2p', name: 'Two-person tent', url: 'https://shop.example/p/tent-2p' },
+        },
+      }),
+    then: (customerId) => [
+      event('order.completed', customerId, { orderId: id('order'), cartId: 'cart-9', total: 149 }),
+    ],
+  },
   'renewal-window': {
     profile: (customerId) => ({
       ...contactable(customerId),

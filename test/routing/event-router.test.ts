@@ -169,7 +169,7 @@ describe('routing an event', () => {
     expect(old.type).toBe('abandonedCartV1');
     expect(await signalNames(temporal.client, workflowId)).toEqual(['cart.updated', 'cart.updated']);
     const fresh = await temporal.client.workflow.getHandle(`abandoned-cart/${id}/c2`).describe();
-    expect(fresh.type).toBe('abandonedCartV2');
+    expect(fresh.type).toBe('abandonedCartV3');
     await temporal.client.workflow.getHandle(workflowId).terminate('test done');
     await temporal.client.workflow.getHandle(`abandoned-cart/${id}/c2`).terminate('test done');
   });

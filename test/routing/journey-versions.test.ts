@@ -2,7 +2,7 @@
 // start v2, and an event for an open v1 run (signal-with-start on the same id) keeps it on v1.
 // Time-skipping server; events go through the real router (routing/), eligibility runs against FerretDB.
 import { Profile } from '../../models/profile';
-import { abandonedCartV1, abandonedCartV2 } from '../../journeys';
+import { abandonedCartV1, abandonedCartV3 } from '../../journeys';
 import { createEventRouter } from '../../routing/event-router';
 import { cartUpdated, orderCompleted } from '../../signals';
 import {
@@ -45,7 +45,7 @@ function cart(cartId: string, total: number) {
   };
 }
 
-test('a v1 run started before v2 finishes on v1; new entries start v2; an event for the open v1 run keeps it on v1', async () => {
+test('a v1 run started before v2 finishes on v1; new entries start the newest version (v3); an event for the open v1 run keeps it on v1', async () => {
   // Before the change: the router started the newest version then, v1 (what startJourney does with the v1 type).
   const oldCustomer = await shopper();
   const oldRun = await startJourney(
@@ -55,12 +55,12 @@ test('a v1 run started before v2 finishes on v1; new entries start v2; an event 
   );
   const { runId: oldRunId } = await oldRun.describe();
 
-  // After the change, through the router: a new cart enters v2 ...
+  // After the change, through the router: a new cart enters the newest version ...
   const newCustomer = await shopper();
   const entry = await route(journeyEvent(cartUpdated, newCustomer, cart('cart-new', 55)));
   expect(entry.runs).toEqual([expect.objectContaining({ journey: 'abandoned-cart', action: 'entered' })]);
   const newRun = t.env.client.workflow.getHandle(entry.runs[0].workflowId);
-  expect((await newRun.describe()).type).toBe(abandonedCartV2.workflowType);
+  expect((await newRun.describe()).type).toBe(abandonedCartV3.workflowType);
 
   // ... and the old cart changing again is signal-with-started onto the open v1 run, which stays v1.
   const update = await route(journeyEvent(cartUpdated, oldCustomer, cart('cart-old', 65)));

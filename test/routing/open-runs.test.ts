@@ -55,7 +55,11 @@ test('open runs are counted per journey version; closing runs lowers the count; 
 
   const runs = [await open(abandonedCartV1), await open(abandonedCartV1), await open(abandonedCartV2)];
   const during = await countsReach(v1Before + 2, v2Before + 1);
-  expect([countOf(during, 1).newest, countOf(during, 2).newest]).toEqual([false, true]);
+  expect([countOf(during, 1).newest, countOf(during, 2).newest, countOf(during, 3).newest]).toEqual([
+    false,
+    false,
+    true,
+  ]);
 
   await runs[0].terminate('test: v1 run closed');
   await countsReach(v1Before + 1, v2Before + 1);
