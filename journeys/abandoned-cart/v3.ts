@@ -26,6 +26,7 @@ export const abandonedCartV3 = defineJourney({
     'a day after the email an SMS last call. An anonymous visitor gets the in-app message first, and the email as ' +
     'soon as they identify (within two days). An order for the cart ends it at any point.',
   reason: 'you left items in your cart',
+  priority: 40, // arbitration: a marketing nudge: yields to service messages about the customer's cover
   trigger: { signal: cartUpdated, key: (cart) => cart.cartId },
   goal: { signal: orderCompleted, key: (order) => order.cartId },
   entry: { reentry: { cooldown: '7 days' } },

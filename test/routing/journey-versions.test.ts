@@ -79,9 +79,9 @@ test('a v1 run started before v2 finishes on v1; new entries start the newest ve
     ['sms:cart-last-call', 1],
   ]);
   expect(t.delivery.of(newRun.workflowId).map((d) => [d.stepId, d.journeyVersion])).toEqual([
-    ['email:cart-reminder', 2],
-    ['web:cart-web-nudge', 2],
-    ['sms:cart-last-call', 2],
+    ['email:cart-reminder', 3],
+    ['web:cart-web-nudge', 3],
+    ['sms:cart-last-call', 3],
   ]);
   expect(t.delivery.of(oldRun.workflowId)[1].data).toMatchObject({ cart: { total: 65 } });
 });
