@@ -31,9 +31,9 @@ export const browseAbandonmentV1 = defineJourney({
   reason: 'you were looking at this on our site',
   priority: 30, // arbitration: the lightest nudge: yields to a cart reminder and to service messages
   trigger: { signal: segmentEntered, key: (entered) => entered.segment, when: (e) => e.segment === WINDOW_SHOPPERS },
-  goal: on(orderCompleted), // any order of the customer
-  // A customer has one browse run at a time (keyed by the segment): every segment change of theirs goes straight to
-  // it, without a visibility search.
+  // A customer has one browse run at a time (keyed by the segment): any order and every segment change of theirs goes
+  // straight to it, without a visibility search.
+  goal: on(orderCompleted, () => WINDOW_SHOPPERS),
   listensTo: [on(segmentEntered, () => WINDOW_SHOPPERS)],
   entry: { reentry: { cooldown: '14 days' } },
   eligibility: () => ({ 'score.value': { $gte: MIN_ENGAGEMENT_SCORE } }),
