@@ -77,7 +77,7 @@ describe('routing an event', () => {
     expect(await signalNames(temporal.client, workflowId)).toEqual(['cart.updated', 'order.completed']);
 
     const stray = await routeEvent(deps, event(id, 'order.completed', { orderId: 'o2', cartId: 'other', total: 5 }));
-    expect(stray.runs).toEqual([
+    expect(stray.runs.filter((r) => r.journey === 'abandoned-cart')).toEqual([
       { journey: 'abandoned-cart', workflowId: `abandoned-cart/${id}/other`, action: 'skipped', reason: 'no open run' },
     ]);
     await temporal.client.workflow.getHandle(workflowId).terminate('test done');
