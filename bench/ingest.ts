@@ -85,7 +85,7 @@ async function main() {
       ...(opts.batch > 1 ? [{ label: `API, ${opts.batch} events/request`, kind: 'api', batch: opts.batch }] : []),
     ] as const;
     const customer = (phase: number, i: number) => `bench-${servers.tag}-${phase}-${i}`;
-    await Profile.syncIndexes();
+    await Profile.init(); // mongoose's own collection and index creation, finished before anything else writes
     for (let phase = 0; phase < phases.length; phase++) {
       for (let i = 0; i < opts.events; i += 10_000) {
         const ids = Array.from({ length: Math.min(10_000, opts.events - i) }, (_, k) => customer(phase, i + k));

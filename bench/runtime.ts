@@ -15,6 +15,7 @@ import { createMailer } from '../delivery/providers/smtp-transport';
 import { createTwilioClient } from '../delivery/providers/twilio-client';
 import { createEventRouter } from '../routing/event-router';
 import { Profile } from '../models/profile';
+import { workflowBundlerOptions } from '../worker/workflow-bundle';
 import { openLoop } from './support/open-loop';
 import { benchLog, loadLine, num, percentile, perSecond, sortedNumbers, table, verdict } from './support/report';
 import { benchServers } from './support/servers';
@@ -74,6 +75,7 @@ async function main() {
     const order = Array.from({ length: opts.rounds }, (_, r) => (r % 2 === 0 ? SIDES : [...SIDES].reverse())).flat();
     const customers = opts.runs * order.length;
     benchLog(`seeding ${customers} profiles…`);
+    await Profile.init(); // mongoose's own collection and index creation, finished before anything else writes
     for (let i = 0; i < customers; i += 10_000) {
       const docs = Array.from({ length: Math.min(10_000, customers - i) }, (_, k) => {
         const id = `rt-${servers.tag}-${i + k}`;
@@ -95,6 +97,9 @@ async function main() {
         connection: native,
         taskQueue,
         workflowsPath: side.workflowsPath,
+        // The product worker's bundling (signals preloaded, shared by every run), for both sides alike.
+        bundlerOptions: workflowBundlerOptions,
+        maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
         activities: createActivities({ config, mailer, twilio, routeEvent }),
       });
       const customer = (i: number) => `rt-${servers.tag}-${round * opts.runs + i}`;

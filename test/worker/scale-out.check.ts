@@ -58,7 +58,7 @@ async function main() {
     const customers = Array.from({ length: RUNS }, (_, i) => `so-${tag}-${i}`);
     const email = (c: string) => `${c}@example.com`;
     const phone = (i: number) => `+1555${String(i).padStart(7, '0')}`;
-    await Profile.syncIndexes();
+    await Profile.init(); // mongoose's own collection and index creation, finished before anything else writes
     const granted = { status: 'granted' };
     await Profile.collection.insertMany(
       customers.map((c, i) => ({
