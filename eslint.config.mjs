@@ -23,6 +23,8 @@ export const layers = {
   delivery: ['config', 'models', 'signals', 'sdk', 'journeys'],
   activities: ['config', 'models', 'delivery', 'signals', 'sdk', 'segments', 'journeys'],
   routing: ['config', 'models', 'signals', 'sdk', 'segments', 'journeys'],
+  // Journey diagrams, read from the journeys' code with the TypeScript compiler API.
+  diagrams: ['signals', 'sdk', 'journeys'],
   worker: [
     'config',
     'models',
@@ -35,8 +37,8 @@ export const layers = {
     'journeys',
     'workflows',
   ],
-  api: ['config', 'models', 'delivery', 'routing', 'signals', 'sdk', 'segments', 'journeys'],
-  cli: ['config', 'models', 'delivery', 'routing', 'signals', 'sdk', 'segments', 'journeys'],
+  api: ['config', 'models', 'delivery', 'routing', 'signals', 'sdk', 'segments', 'journeys', 'diagrams'],
+  cli: ['config', 'models', 'delivery', 'routing', 'signals', 'sdk', 'segments', 'journeys', 'diagrams'],
   // The embedded stack starts the API and the worker (npm start).
   dev: ['config', 'sdk', 'api', 'worker'],
 };

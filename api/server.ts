@@ -9,6 +9,7 @@ import { customerModel } from '../routing/segment-upkeep';
 import { apiKeyAuth } from './plugins/api-key-auth';
 import { installErrorHandler } from './plugins/error-handler';
 import { catalogRoutes } from './routes/catalog';
+import { diagramApiRoutes, diagramPageRoutes, type StepCountsSource } from './routes/diagrams';
 import { eventRoutes } from './routes/events';
 import { identifyRoutes } from './routes/identify';
 import { profileRoutes } from './routes/profiles';
@@ -22,10 +23,17 @@ export interface ServerDeps {
   config: Config;
   temporal: Client;
   logger?: boolean | object;
+  /** Step counts for the journey diagram page (journey analytics); without it the page draws no counts. */
+  stepCounts?: StepCountsSource;
 }
 
 /** The HTTP API, ready to `listen` (or `inject` in tests). MongoDB must be connected (mongoose) by the caller. */
-export async function buildServer({ config, temporal, logger = false }: ServerDeps): Promise<FastifyInstance> {
+export async function buildServer({
+  config,
+  temporal,
+  logger = false,
+  stepCounts,
+}: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit: 5 * 1024 * 1024 });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -56,11 +64,14 @@ export async function buildServer({ config, temporal, logger = false }: ServerDe
     await keyed.register(segmentRoutes);
     await keyed.register(runRoutes, { temporal });
     await keyed.register(catalogRoutes, { temporal });
+    await keyed.register(diagramApiRoutes);
     await keyed.register(webMessageRoutes, { routeEvent });
   });
   // Their own checks: a signed unsubscribe token, Twilio's request signature.
   await app.register(unsubscribeRoutes, { config, routeEvent });
   await app.register(twilioWebhookRoutes, { config, routeEvent });
+  // A page for people's browsers: journey structure and aggregate counts, no personal data.
+  await app.register(diagramPageRoutes, { ...(stepCounts ? { stepCounts } : {}) });
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   return app;
 }

@@ -1,6 +1,8 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { loadConfig } from '../config';
+import { journeyDiagram } from '../diagrams/journey-diagram';
+import { findJourneyVersion, UnknownJourneyError } from '../journeys/find-journey';
 import { audienceCatalog, journeyCatalog } from '../journeys';
 import { findAudience } from '../journeys/find-audience';
 import { countOpenRunsByVersion } from '../routing/open-runs';
@@ -70,6 +72,14 @@ program
     }
     if (rows.length === 0) return console.log(`no journey runs for customer ${options.customer}`);
     console.log(formatTable(['WORKFLOW ID', 'TYPE', 'VERSION', 'STATUS', 'STEP', 'OUTCOME', 'STARTED'], rows));
+  });
+
+program
+  .command('diagram <journey>')
+  .description('a journey version as a Mermaid flowchart, read from its code (paste into any Mermaid viewer)')
+  .option('--version <n>', 'the journey version (default: the newest)', positiveInteger)
+  .action((name: string, options: { version?: number }) => {
+    console.log(journeyDiagram(catalogJourney(name, options.version)).trimEnd());
   });
 
 const audience = program.command('audience').description('date-based audiences and their daily schedules');
@@ -166,6 +176,22 @@ histories
       console.log(`${saved.journey} v${saved.version}: ${saved.events} events -> ${saved.file}`);
     }
   });
+
+/** A catalog journey version, or a CLI error listing what exists. */
+function catalogJourney(name: string, version?: number) {
+  try {
+    return findJourneyVersion(name, version);
+  } catch (err) {
+    if (err instanceof UnknownJourneyError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`'${value}' is not a version number (1, 2, …)`);
+  return n;
+}
 
 program
   .parseAsync()

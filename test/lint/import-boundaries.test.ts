@@ -13,6 +13,7 @@ const forbidden: Array<[string, string]> = [
   ['api/lint-probe.ts', "import { formatTable } from '../cli/table';"],
   ['api/lint-probe.ts', "import { createWaymarkWorker } from '../worker/create-worker';"],
   ['cli/lint-probe.ts', "import { buildServer } from '../api/server';"],
+  ['diagrams/lint-probe.ts', "import { createEventRouter } from '../routing/event-router';"],
 ];
 
 const allowed: Array<[string, string]> = [
@@ -24,6 +25,9 @@ const allowed: Array<[string, string]> = [
   ['worker/lint-probe.ts', "import { createEventRouter } from '../routing/event-router';"],
   ['api/lint-probe.ts', "import { changeConsent } from '../delivery/change-consent';"],
   ['cli/lint-probe.ts', "import { countOpenRunsByVersion } from '../routing/open-runs';"],
+  ['diagrams/lint-probe.ts', "import { journeyCatalog } from '../journeys';"],
+  ['api/lint-probe.ts', "import { journeyDiagram } from '../diagrams/journey-diagram';"],
+  ['cli/lint-probe.ts', "import { journeyDiagram } from '../diagrams/journey-diagram';"],
 ];
 
 const usingImport = (line: string) => `${line}\nexport const used = [${/\{ (\w+) \}/.exec(line)![1]}];\n`;
