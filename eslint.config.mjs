@@ -38,7 +38,9 @@ export const layers = {
     'workflows',
   ],
   api: ['config', 'models', 'delivery', 'routing', 'signals', 'sdk', 'segments', 'journeys', 'diagrams'],
-  cli: ['config', 'models', 'delivery', 'routing', 'signals', 'sdk', 'segments', 'journeys', 'diagrams'],
+  // The testing kit and the simulation: the real worker on the time-skipping server, providers that send nothing.
+  testing: ['config', 'models', 'delivery', 'routing', 'signals', 'sdk', 'journeys', 'worker', 'dev'],
+  cli: ['config', 'models', 'delivery', 'routing', 'signals', 'sdk', 'segments', 'journeys', 'diagrams', 'testing'],
   // The embedded stack starts the API and the worker (npm start).
   dev: ['config', 'sdk', 'api', 'worker'],
 };

@@ -13,6 +13,7 @@ import { Profile } from '../models/profile';
 import { newestSegments, segmentCatalog } from '../segments';
 import { CliError, connectStore, connectTemporal } from './connect';
 import { saveJourneyHistory } from './save-history';
+import { simulateCommand, type SimulateOptions } from './simulate';
 import { formatTable } from './table';
 
 const config = loadConfig();
@@ -80,6 +81,21 @@ program
   .option('--version <n>', 'the journey version (default: the newest)', positiveInteger)
   .action((name: string, options: { version?: number }) => {
     console.log(journeyDiagram(catalogJourney(name, options.version)).trimEnd());
+  });
+
+program
+  .command('simulate <journey>')
+  .description(
+    'run a journey for one profile and its events on the time-skipping server, with the real send rules and ' +
+      "templates and no provider called; prints the timeline in the customer's time zone",
+  )
+  .requiredOption('--profile <file>', 'the customer profile, JSON (as PUT /v1/profiles takes it, plus "id")')
+  .requiredOption('--events <file>', 'JSON: { "start"?: ISO time, "events": [{ "signal", "data", "offset" | "at" }] }')
+  .option('--version <n>', 'the journey version (default: the newest)', positiveInteger)
+  .option('--horizon <duration>', 'how long to follow the run after the last event', '400 days')
+  .option('--json', 'print the timeline as JSON')
+  .action(async (name: string, options: SimulateOptions & { version?: number }) => {
+    process.stdout.write(await simulateCommand(catalogJourney(name, options.version), options));
   });
 
 const audience = program.command('audience').description('date-based audiences and their daily schedules');

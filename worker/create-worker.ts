@@ -3,8 +3,8 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import mongoose from 'mongoose';
 import type { Config } from '../config';
 import { createActivities } from '../activities';
-import { createMailer } from '../delivery/providers/smtp-transport';
-import { createTwilioClient } from '../delivery/providers/twilio-client';
+import { createMailer, type Mailer } from '../delivery/providers/smtp-transport';
+import { createTwilioClient, type SmsClient } from '../delivery/providers/twilio-client';
 import { createEventRouter } from '../routing/event-router';
 import { customerModel } from '../routing/segment-upkeep';
 import { workflowBundlerOptions } from './workflow-bundle';
@@ -17,20 +17,28 @@ export interface WaymarkWorker {
   close(): Promise<void>;
 }
 
+/** The send path's providers; the testing kit and `waymark simulate` hand in ones that send nothing. */
+export interface WorkerProviders {
+  mailer: Mailer;
+  twilio: SmsClient;
+}
+
 /**
  * A worker for every journey version, the audience scan and all activities. Workflow code comes from
  * `workflows/index.ts` (bundled at start), or from a prebuilt bundle when given (tests).
  */
 export async function createWaymarkWorker(
   config: Config,
-  overrides: Partial<Pick<WorkerOptions, 'taskQueue' | 'workflowBundle' | 'workflowsPath' | 'interceptors'>> = {},
+  overrides: Partial<Pick<WorkerOptions, 'taskQueue' | 'workflowBundle' | 'workflowsPath' | 'interceptors'>> & {
+    providers?: WorkerProviders;
+  } = {},
 ): Promise<WaymarkWorker> {
   if (mongoose.connection.readyState !== 1) await mongoose.connect(config.MONGODB_URI);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
-  const mailer = createMailer(config);
-  const twilio = createTwilioClient(config);
+  const mailer = overrides.providers?.mailer ?? createMailer(config);
+  const twilio = overrides.providers?.twilio ?? createTwilioClient(config);
   // Audience matches enter journeys through the same router as API events.
   const taskQueue = overrides.taskQueue ?? config.TEMPORAL_TASK_QUEUE;
   const routeEvent = createEventRouter({
