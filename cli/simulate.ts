@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { JourneyWorkflow } from '../sdk/define-journey';
-import { formatTimeline, simulateJourney, SimulationInputError } from '../testing';
+import { checkSimulationInput, formatTimeline, simulateJourney, SimulationInputError } from '../testing';
 import { CliError } from './connect';
 
 export interface SimulateOptions {
@@ -18,6 +18,13 @@ export async function simulateCommand(workflow: JourneyWorkflow, options: Simula
     throw new CliError(`--profile ${options.profile}: expected a JSON object (a profile document with an "id")`);
   }
   const events = readJson(options.events, '--events');
+  const input = { workflow, profile: profile as Record<string, unknown>, events, horizon: options.horizon };
+  try {
+    checkSimulationInput(input);
+  } catch (err) {
+    if (err instanceof SimulationInputError) throw new CliError(err.message);
+    throw err;
+  }
   // The timeline is the output: the worker and the SDK's core say only what went wrong, on stderr.
   Runtime.install({
     logger: new DefaultLogger('ERROR', ({ level, message }) => process.stderr.write(`temporal ${level}: ${message}\n`)),
@@ -25,10 +32,7 @@ export async function simulateCommand(workflow: JourneyWorkflow, options: Simula
   });
   try {
     const result = await simulateJourney({
-      workflow,
-      profile: profile as Record<string, unknown>,
-      events,
-      ...(options.horizon ? { horizon: options.horizon } : {}),
+      ...input,
       log: (line) => process.stderr.write(`waymark simulate: ${line}\n`),
     });
     return options.json ? JSON.stringify(result, null, 2) : formatTimeline(result);

@@ -7,6 +7,7 @@ export {
 } from './journey-test-kit';
 export type { ProviderFailure, ProviderMessage } from './simulated-providers';
 export {
+  checkSimulationInput,
   simulateJourney,
   SimulationInputError,
   type SimulationInput,

@@ -79,10 +79,7 @@ const DEFAULT_HORIZON = '400 days';
  */
 export async function simulateJourney(input: SimulationInput): Promise<SimulationResult> {
   const { workflow } = input;
-  const parsed = parseEvents(input.events);
-  const customerId = String(input.profile._id ?? input.profile.id ?? '');
-  if (!customerId) throw new SimulationInputError('profile: give the customer an `id` (e.g. "id": "ann")');
-  const horizonMs = parseDuration(input.horizon ?? DEFAULT_HORIZON, 'horizon');
+  const { events: parsed, customerId, horizonMs } = checkSimulationInput(input);
 
   const kit = await startJourneyTestKit({ catalog: [workflow], config: input.config ?? {}, log: input.log });
   try {
@@ -154,6 +151,18 @@ export async function simulateJourney(input: SimulationInput): Promise<Simulatio
   } finally {
     await kit.stop();
   }
+}
+
+/**
+ * Everything about the input that can be judged without running it (the events file, the customer's id, the
+ * horizon): a SimulationInputError naming the field, before any server starts.
+ */
+export function checkSimulationInput(input: Pick<SimulationInput, 'profile' | 'events' | 'horizon'>) {
+  const events = parseEvents(input.events);
+  const customerId = String(input.profile._id ?? input.profile.id ?? '');
+  if (!customerId) throw new SimulationInputError('profile: give the customer an `id` (e.g. "id": "ann")');
+  const horizonMs = parseDuration(input.horizon ?? DEFAULT_HORIZON, 'horizon');
+  return { events, customerId, horizonMs };
 }
 
 /** Within one instant: the event first, then what the run did with it in order of kind. */

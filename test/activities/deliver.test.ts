@@ -16,7 +16,7 @@ import { abandonedCartV1 } from '../../journeys';
 import { Delivery } from '../../models/delivery';
 import { cartUpdated } from '../../signals';
 import { journeyWorkflowId } from '../../sdk/workflow-id';
-import { journeyEvent } from '../support/journey-test-env';
+import { journeyEvent } from '../support/events';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 import { connectMongo, createCustomer, createSendPath, requireEnv, uid, type SendPath } from '../support/delivery';
 

@@ -1,6 +1,7 @@
 // abandoned-cart v3 on the time-skipping test server: anonymous visitors' carts, the email once they identify (the
 // same run, now the known customer's), and the known customer's path. Eligibility and profiles are the real
-// activities against the store; `deliver` is the recording implementation of the send-path contract.
+// activities against the store; `deliver` is the real send path
+// with providers that send nothing (the testing kit, testing/).
 import { Profile } from '../../models/profile';
 import { abandonedCartV3 } from '../../journeys';
 import { cartUpdated, identityResolved, orderCompleted } from '../../signals';
@@ -8,24 +9,13 @@ import { journeyStateQuery } from '../../sdk/queries';
 import { WaymarkCustomerId } from '../../sdk/search-attributes';
 import { HOUR_MS } from '../../sdk/durations';
 import { anonymousCustomerId } from '../../routing/identity';
-import {
-  journeyEvent,
-  sendEvent,
-  startJourney,
-  startJourneyTestEnv,
-  uniqueId,
-  type JourneyTestEnv,
-} from '../support/journey-test-env';
+import { useJourneyTestKit } from '../../testing';
+import { uniqueId } from '../support/events';
 
-let t: JourneyTestEnv;
-
-beforeAll(async () => {
-  t = await startJourneyTestEnv();
-}, 120_000);
-afterAll(async () => {
-  await t?.teardown();
-});
-afterEach(() => t.delivery.reset());
+// No quiet hours: whether a send waits for the morning must not depend on the hour the tests run at (quiet hours
+// are tested in test/testing and test/delivery).
+const kit = useJourneyTestKit({ config: { QUIET_HOURS: '' } });
+afterEach(() => kit().healProviders());
 
 const cart = (cartId: string) => ({
   cartId,
@@ -52,9 +42,9 @@ async function known() {
 async function identify(handle: { workflowId: string }, visitorId: string, anonymousId: string, customerId: string) {
   await Profile.updateOne({ _id: visitorId }, { $set: { mergedInto: customerId }, $unset: { anonymousIds: '' } });
   const mergeId = `${visitorId}>${customerId}`;
-  await sendEvent(
-    t.env.client.workflow.getHandle(handle.workflowId),
-    journeyEvent(identityResolved, customerId, {
+  await kit().signal(
+    kit().env.client.workflow.getHandle(handle.workflowId),
+    kit().event(identityResolved, customerId, {
       previousCustomerId: visitorId,
       anonymousId,
       matchedBy: 'email',
@@ -67,13 +57,13 @@ test('an anonymous cart whose visitor identifies during the idle hour gets the e
   const { anonymousId, id } = await visitor();
   const customerId = await known();
   const cartId = uniqueId('cart');
-  const handle = await startJourney(t.env, abandonedCartV3, journeyEvent(cartUpdated, id, cart(cartId)));
+  const handle = await kit().start(abandonedCartV3, kit().event(cartUpdated, id, cart(cartId)));
   const startedAt = (await handle.describe()).startTime.getTime();
-  await t.env.sleep('20 minutes');
+  await kit().env.sleep('20 minutes');
   await identify(handle, id, anonymousId, customerId);
-  await t.env.sleep('45 minutes');
+  await kit().env.sleep('45 minutes');
 
-  const [email] = t.delivery.of(handle.workflowId);
+  const [email] = kit().deliveries(handle.workflowId);
   expect(email).toMatchObject({
     channel: 'email',
     template: 'cart-reminder',
@@ -87,21 +77,25 @@ test('an anonymous cart whose visitor identifies during the idle hour gets the e
   expect(state.steps.find((s) => s.step === 'identified')?.detail).toBe(`${id} is ${customerId}`);
   expect((await handle.describe()).typedSearchAttributes.get(WaymarkCustomerId)).toBe(customerId);
 
-  await sendEvent(handle, journeyEvent(orderCompleted, customerId, { orderId: 'o-1', cartId, total: 149 }));
+  await kit().signal(handle, kit().event(orderCompleted, customerId, { orderId: 'o-1', cartId, total: 149 }));
   expect((await handle.result()).outcome).toBe('converted');
 });
 
 test('a visitor still anonymous after the hour gets the in-app nudge, then the email as soon as they identify', async () => {
   const { anonymousId, id } = await visitor();
   const customerId = await known();
-  const handle = await startJourney(t.env, abandonedCartV3, journeyEvent(cartUpdated, id, cart(uniqueId('cart'))));
-  await t.env.sleep('3 hours');
-  expect(t.delivery.of(handle.workflowId).map((s) => [s.channel, s.customerId])).toEqual([['web', id]]);
+  const handle = await kit().start(abandonedCartV3, kit().event(cartUpdated, id, cart(uniqueId('cart'))));
+  await kit().env.sleep('3 hours');
+  expect(
+    kit()
+      .deliveries(handle.workflowId)
+      .map((s) => [s.channel, s.customerId]),
+  ).toEqual([['web', id]]);
   expect((await handle.query(journeyStateQuery)).step).toBe('wait-for-identity');
 
   await identify(handle, id, anonymousId, customerId);
-  await t.env.sleep('1 minute');
-  const sends = t.delivery.of(handle.workflowId);
+  await kit().env.sleep('1 minute');
+  const sends = kit().deliveries(handle.workflowId);
   expect(sends.map((s) => [s.channel, s.customerId])).toEqual([
     ['web', id],
     ['email', customerId],
@@ -110,26 +104,30 @@ test('a visitor still anonymous after the hour gets the in-app nudge, then the e
 
   // No second nudge: the SMS last call 20 hours after the email, then the run completes.
   expect((await handle.result()).outcome).toBe('completed');
-  expect(t.delivery.of(handle.workflowId).map((s) => s.stepId)).toEqual([
-    'web:cart-web-nudge',
-    'email:cart-reminder',
-    'sms:cart-last-call',
-  ]);
+  expect(
+    kit()
+      .deliveries(handle.workflowId)
+      .map((s) => s.stepId),
+  ).toEqual(['web:cart-web-nudge', 'email:cart-reminder', 'sms:cart-last-call']);
 });
 
 test('a visitor who never identifies gets only the nudge; the run exits after two days', async () => {
   const { id } = await visitor();
-  const handle = await startJourney(t.env, abandonedCartV3, journeyEvent(cartUpdated, id, cart(uniqueId('cart'))));
+  const handle = await kit().start(abandonedCartV3, kit().event(cartUpdated, id, cart(uniqueId('cart'))));
   expect(await handle.result()).toMatchObject({ outcome: 'exited', reason: 'the visitor did not identify' });
-  expect(t.delivery.of(handle.workflowId).map((s) => s.channel)).toEqual(['web']);
+  expect(
+    kit()
+      .deliveries(handle.workflowId)
+      .map((s) => s.channel),
+  ).toEqual(['web']);
 });
 
 test('an order while the visitor is still anonymous converts the run', async () => {
   const { id } = await visitor();
   const cartId = uniqueId('cart');
-  const handle = await startJourney(t.env, abandonedCartV3, journeyEvent(cartUpdated, id, cart(cartId)));
-  await t.env.sleep('5 hours');
-  await sendEvent(handle, journeyEvent(orderCompleted, id, { orderId: 'o-2', cartId, total: 149 }));
+  const handle = await kit().start(abandonedCartV3, kit().event(cartUpdated, id, cart(cartId)));
+  await kit().env.sleep('5 hours');
+  await kit().signal(handle, kit().event(orderCompleted, id, { orderId: 'o-2', cartId, total: 149 }));
   expect((await handle.result()).outcome).toBe('converted');
 });
 
@@ -137,18 +135,18 @@ test('an identify for another visitor does not move the run', async () => {
   const { id } = await visitor();
   const other = await visitor();
   const customerId = await known();
-  const handle = await startJourney(t.env, abandonedCartV3, journeyEvent(cartUpdated, id, cart(uniqueId('cart'))));
+  const handle = await kit().start(abandonedCartV3, kit().event(cartUpdated, id, cart(uniqueId('cart'))));
   await identify(handle, other.id, other.anonymousId, customerId);
-  await t.env.sleep('2 hours');
+  await kit().env.sleep('2 hours');
   expect((await handle.query(journeyStateQuery)).customerId).toBe(id);
   await handle.terminate('test done');
 });
 
 test('a known customer: email after the hour, the nudge four hours later, the SMS a day after the email', async () => {
   const customerId = await known();
-  const handle = await startJourney(t.env, abandonedCartV3, journeyEvent(cartUpdated, customerId, cart(uniqueId('c'))));
+  const handle = await kit().start(abandonedCartV3, kit().event(cartUpdated, customerId, cart(uniqueId('c'))));
   expect((await handle.result()).outcome).toBe('completed');
-  const sends = t.delivery.of(handle.workflowId);
+  const sends = kit().deliveries(handle.workflowId);
   expect(sends.map((s) => s.stepId)).toEqual(['email:cart-reminder', 'web:cart-web-nudge', 'sms:cart-last-call']);
   expect(Date.parse(sends[1].at) - Date.parse(sends[0].at)).toBeGreaterThanOrEqual(4 * HOUR_MS);
 });
@@ -156,6 +154,6 @@ test('a known customer: email after the hour, the nudge four hours later, the SM
 test('a customer who revoked email consent is ineligible', async () => {
   const id = uniqueId('revoked');
   await Profile.create({ _id: id, email: `${id}@example.com`, consent: { email: { status: 'revoked' } } });
-  const handle = await startJourney(t.env, abandonedCartV3, journeyEvent(cartUpdated, id, cart('c-r')));
+  const handle = await kit().start(abandonedCartV3, kit().event(cartUpdated, id, cart('c-r')));
   expect(await handle.result()).toMatchObject({ outcome: 'ineligible', reason: 'not eligible: consent.email.status' });
 });

@@ -1,32 +1,22 @@
 // browse-abandonment v1 on the time-skipping test server: the in-app nudge on entering window-shoppers, the email
 // once the visitor is identified and reachable, the score threshold, the waits' timeouts and the goal. Profiles and
-// eligibility are the real activities against the store; `deliver` records (journey-test-env.ts).
+// eligibility are the real activities against the store; `deliver` is the real send path with
+// providers that send nothing (the testing kit, testing/).
 import { Profile } from '../../models/profile';
 import { browseAbandonmentV1 } from '../../journeys';
 import { identityResolved, orderCompleted, segmentEntered } from '../../signals';
 import { journeyStateQuery } from '../../sdk/queries';
 import { anonymousCustomerId } from '../../routing/identity';
-import {
-  journeyEvent,
-  sendEvent,
-  startJourney,
-  startJourneyTestEnv,
-  uniqueId,
-  type JourneyTestEnv,
-} from '../support/journey-test-env';
+import { useJourneyTestKit } from '../../testing';
+import { uniqueId } from '../support/events';
 
-let t: JourneyTestEnv;
-
-beforeAll(async () => {
-  t = await startJourneyTestEnv();
-}, 120_000);
-afterAll(async () => {
-  await t?.teardown();
-});
+// No quiet hours: whether a send waits for the morning must not depend on the hour the tests run at (quiet hours
+// are tested in test/testing and test/delivery).
+const kit = useJourneyTestKit({ config: { QUIET_HOURS: '' } });
 
 const product = { productId: 'tent-2p', name: 'Two-person tent', url: 'https://shop.example.com/p/tent-2p' };
 const entered = (customerId: string, segment = 'window-shoppers') =>
-  journeyEvent(segmentEntered, customerId, {
+  kit().event(segmentEntered, customerId, {
     segment,
     version: 1,
     reason: 'event product.viewed',
@@ -51,11 +41,11 @@ async function customer(options: { score: number; reachable: boolean }) {
 
 test('an engaged, reachable customer: the in-app nudge with the product at once, then the email; completes', async () => {
   const id = await customer({ score: 30, reachable: true });
-  const handle = await startJourney(t.env, browseAbandonmentV1, entered(id));
+  const handle = await kit().start(browseAbandonmentV1, entered(id));
   expect(handle.workflowId).toBe(`browse-abandonment/${id}/window-shoppers`);
 
   expect((await handle.result()).outcome).toBe('completed');
-  const sends = t.delivery.of(handle.workflowId);
+  const sends = kit().deliveries(handle.workflowId);
   expect(sends.map((s) => [s.stepId, s.customerId])).toEqual([
     ['web:browse-nudge', id],
     ['email:browse-reminder', id],
@@ -65,9 +55,9 @@ test('an engaged, reachable customer: the in-app nudge with the product at once,
 
 test('a score below the threshold keeps the customer out, naming the condition', async () => {
   const id = await customer({ score: 12, reachable: true });
-  const handle = await startJourney(t.env, browseAbandonmentV1, entered(id));
+  const handle = await kit().start(browseAbandonmentV1, entered(id));
   expect(await handle.result()).toMatchObject({ outcome: 'ineligible', reason: 'not eligible: score.value' });
-  expect(t.delivery.of(handle.workflowId)).toEqual([]);
+  expect(kit().deliveries(handle.workflowId)).toEqual([]);
 });
 
 test('an anonymous visitor: the nudge, then the email once they identify as a reachable customer', async () => {
@@ -75,18 +65,22 @@ test('an anonymous visitor: the nudge, then the email once they identify as a re
   const visitor = anonymousCustomerId(anonymousId);
   await Profile.create({ _id: visitor, anonymous: true, anonymousIds: [anonymousId], score: score(25) });
   const known = await customer({ score: 40, reachable: true });
-  const handle = await startJourney(t.env, browseAbandonmentV1, entered(visitor));
-  await t.env.sleep('1 hour');
+  const handle = await kit().start(browseAbandonmentV1, entered(visitor));
+  await kit().env.sleep('1 hour');
   expect((await handle.query(journeyStateQuery)).step).toBe('wait-for-identity');
 
   await Profile.updateOne({ _id: visitor }, { $set: { mergedInto: known }, $unset: { anonymousIds: '' } });
   const mergeId = `${visitor}>${known}`;
-  await sendEvent(
+  await kit().signal(
     handle,
-    journeyEvent(identityResolved, known, { previousCustomerId: visitor, anonymousId, matchedBy: 'email', mergeId }),
+    kit().event(identityResolved, known, { previousCustomerId: visitor, anonymousId, matchedBy: 'email', mergeId }),
   );
-  await t.env.sleep('1 minute');
-  expect(t.delivery.of(handle.workflowId).map((s) => [s.channel, s.customerId])).toEqual([
+  await kit().env.sleep('1 minute');
+  expect(
+    kit()
+      .deliveries(handle.workflowId)
+      .map((s) => [s.channel, s.customerId]),
+  ).toEqual([
     ['web', visitor],
     ['email', known],
   ]);
@@ -95,37 +89,49 @@ test('an anonymous visitor: the nudge, then the email once they identify as a re
 
 test('a customer who is not reachable waits; entering email-reachable (a profile change) sends the email', async () => {
   const id = await customer({ score: 30, reachable: false });
-  const handle = await startJourney(t.env, browseAbandonmentV1, entered(id));
-  await t.env.sleep('1 day');
+  const handle = await kit().start(browseAbandonmentV1, entered(id));
+  await kit().env.sleep('1 day');
   expect((await handle.query(journeyStateQuery)).step).toBe('wait-for-email-reachable');
-  await sendEvent(handle, entered(id, 'engaged')); // another segment does not count
-  await t.env.sleep('1 hour');
-  expect(t.delivery.of(handle.workflowId).map((s) => s.channel)).toEqual(['web']);
+  await kit().signal(handle, entered(id, 'engaged')); // another segment does not count
+  await kit().env.sleep('1 hour');
+  expect(
+    kit()
+      .deliveries(handle.workflowId)
+      .map((s) => s.channel),
+  ).toEqual(['web']);
 
-  await sendEvent(handle, entered(id, 'email-reachable'));
-  await t.env.sleep('1 minute');
-  expect(t.delivery.of(handle.workflowId).map((s) => s.channel)).toEqual(['web', 'email']);
+  await kit().signal(handle, entered(id, 'email-reachable'));
+  await kit().env.sleep('1 minute');
+  expect(
+    kit()
+      .deliveries(handle.workflowId)
+      .map((s) => s.channel),
+  ).toEqual(['web', 'email']);
   await handle.terminate('test done');
 });
 
 test('nobody reachable within three days: the run exits without an email', async () => {
   const id = await customer({ score: 30, reachable: false });
-  const handle = await startJourney(t.env, browseAbandonmentV1, entered(id));
+  const handle = await kit().start(browseAbandonmentV1, entered(id));
   expect(await handle.result()).toMatchObject({ outcome: 'exited', reason: 'not reachable by email' });
-  expect(t.delivery.of(handle.workflowId).map((s) => s.channel)).toEqual(['web']);
+  expect(
+    kit()
+      .deliveries(handle.workflowId)
+      .map((s) => s.channel),
+  ).toEqual(['web']);
 });
 
 test('an anonymous visitor who never identifies: the run exits after three days', async () => {
   const visitor = anonymousCustomerId(uniqueId('visitor'));
   await Profile.create({ _id: visitor, anonymous: true, score: score(25) });
-  const handle = await startJourney(t.env, browseAbandonmentV1, entered(visitor));
+  const handle = await kit().start(browseAbandonmentV1, entered(visitor));
   expect(await handle.result()).toMatchObject({ outcome: 'exited', reason: 'the visitor did not identify' });
 });
 
 test('any order ends it as converted', async () => {
   const id = await customer({ score: 30, reachable: false });
-  const handle = await startJourney(t.env, browseAbandonmentV1, entered(id));
-  await t.env.sleep('2 hours');
-  await sendEvent(handle, journeyEvent(orderCompleted, id, { orderId: 'o-1', cartId: 'any', total: 10 }));
+  const handle = await kit().start(browseAbandonmentV1, entered(id));
+  await kit().env.sleep('2 hours');
+  await kit().signal(handle, kit().event(orderCompleted, id, { orderId: 'o-1', cartId: 'any', total: 10 }));
   expect((await handle.result()).outcome).toBe('converted');
 });

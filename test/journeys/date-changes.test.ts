@@ -9,24 +9,13 @@ import { policyChanged } from '../../signals';
 import type { JourneyEvent } from '../../signals';
 import { journeyStateQuery } from '../../sdk/queries';
 import type { JourneyState } from '../../sdk/journey-types';
-import {
-  journeyEvent,
-  sendEvent,
-  startJourney,
-  startJourneyTestEnv,
-  uniqueId,
-  type JourneyTestEnv,
-} from '../support/journey-test-env';
+import { useJourneyTestKit } from '../../testing';
+import { uniqueId } from '../support/events';
 import { DAY_MS } from '../../sdk/durations';
 
-let t: JourneyTestEnv;
-
-beforeAll(async () => {
-  t = await startJourneyTestEnv();
-}, 120_000);
-afterAll(async () => {
-  await t?.teardown();
-});
+// No quiet hours: whether a send waits for the morning must not depend on the hour the tests run at (quiet hours
+// are tested in test/testing and test/delivery).
+const kit = useJourneyTestKit({ config: { QUIET_HOURS: '' } });
 
 /** What the scan emits for this policy on the day `scanDay`, with the renewal date the profile has then. */
 function scannedRenewalDue(customerId: string, policyId: string, renewalDate: Date, scanDay: Date): JourneyEvent {
@@ -39,7 +28,7 @@ function scannedRenewalDue(customerId: string, policyId: string, renewalDate: Da
 }
 
 async function waitingForReminder(workflowId: string): Promise<JourneyState> {
-  const handle = t.env.client.workflow.getHandle(workflowId);
+  const handle = kit().env.client.workflow.getHandle(workflowId);
   for (;;) {
     const state = await handle.query(journeyStateQuery);
     if (state.step === 'wait-for-reminder' && state.wakesAt) return state;
@@ -59,20 +48,20 @@ async function policyholder(renewalDate: Date) {
 }
 
 test("the next day's scan re-emits a moved renewal date: the open run re-aims its reminder, nothing restarts", async () => {
-  const today = new Date(await t.env.currentTimeMs());
+  const today = new Date(await kit().env.currentTimeMs());
   const renewal = new Date(today.getTime() + 30 * DAY_MS);
   const moved = new Date(today.getTime() + 45 * DAY_MS);
   const { customerId, policyId } = await policyholder(renewal);
 
   const first = scannedRenewalDue(customerId, policyId, renewal, today);
-  const handle = await startJourney(t.env, renewalWindowV1, first);
+  const handle = await kit().start(renewalWindowV1, first);
   const before = await waitingForReminder(handle.workflowId);
   const { runId } = await handle.describe();
   expect(Date.parse(before.wakesAt!)).toBe(renewal.getTime() - REMINDER_DAYS_BEFORE * DAY_MS);
 
   const rescanned = scannedRenewalDue(customerId, policyId, moved, new Date(today.getTime() + DAY_MS));
   expect(rescanned.id).not.toBe(first.id);
-  const again = await startJourney(t.env, renewalWindowV1, rescanned);
+  const again = await kit().start(renewalWindowV1, rescanned);
   expect(again.workflowId).toBe(handle.workflowId);
   for (;;) {
     const state = await handle.query(journeyStateQuery);
@@ -84,7 +73,7 @@ test("the next day's scan re-emits a moved renewal date: the open run re-aims it
   }
 
   await handle.result();
-  const sends = t.delivery.of(handle.workflowId);
+  const sends = kit().deliveries(handle.workflowId);
   expect(sends.map((s) => s.stepId)).toEqual(['email:renewal-offer', 'web:renewal-banner', 'sms:renewal-reminder']);
   const reminderDue = moved.getTime() - REMINDER_DAYS_BEFORE * DAY_MS;
   expect(Date.parse(sends[2].at)).toBeGreaterThanOrEqual(reminderDue);
@@ -94,17 +83,20 @@ test("the next day's scan re-emits a moved renewal date: the open run re-aims it
 });
 
 test('a cancelled policy ends the waiting run as lost before the reminder', async () => {
-  const today = new Date(await t.env.currentTimeMs());
+  const today = new Date(await kit().env.currentTimeMs());
   const { customerId, policyId } = await policyholder(new Date(today.getTime() + 30 * DAY_MS));
-  const handle = await startJourney(
-    t.env,
+  const handle = await kit().start(
     renewalWindowV1,
     scannedRenewalDue(customerId, policyId, new Date(today.getTime() + 30 * DAY_MS), today),
   );
   await waitingForReminder(handle.workflowId);
 
-  await sendEvent(handle, journeyEvent(policyChanged, customerId, { policyId, status: 'cancelled' }));
+  await kit().signal(handle, kit().event(policyChanged, customerId, { policyId, status: 'cancelled' }));
 
   expect(await handle.result()).toMatchObject({ outcome: 'lost', reason: 'policy cancelled' });
-  expect(t.delivery.of(handle.workflowId).map((s) => s.stepId)).toEqual(['email:renewal-offer', 'web:renewal-banner']);
+  expect(
+    kit()
+      .deliveries(handle.workflowId)
+      .map((s) => s.stepId),
+  ).toEqual(['email:renewal-offer', 'web:renewal-banner']);
 });

@@ -1,37 +1,25 @@
-// Every path of dependent-turning-26 v1 on the time-skipping test server. Eligibility and profiles are the real
-// activities against FerretDB; `deliver` is the recording implementation of the send-path contract
-// (journey-test-env.ts) — the send path itself is tested with the real servers in test/delivery.
+// Every path of dependent-turning-26 on the testing kit (testing/): the time-skipping server, the real worker with
+// its activities and send path, providers that send nothing.
 import { Profile } from '../../models/profile';
 import { dependentTurning26V1, dependentTurning26V2 } from '../../journeys';
 import { OFFER_DAYS_AFTER_BIRTHDAY, REMINDER_DAYS_BEFORE } from '../../journeys/dependent-turning-26/v1';
 import { dependentCovered, dependentRemoved, dependentTurning26 } from '../../signals';
 import { journeyStateQuery } from '../../sdk/queries';
 import { assignArm } from '../../sdk/split';
-import {
-  journeyEvent,
-  sendEvent,
-  startJourney,
-  startJourneyTestEnv,
-  uniqueId,
-  type JourneyTestEnv,
-} from '../support/journey-test-env';
+import { useJourneyTestKit } from '../../testing';
+import { uniqueId } from '../support/events';
 import { DAY_MS } from '../../sdk/durations';
 
-let t: JourneyTestEnv;
-
-beforeAll(async () => {
-  t = await startJourneyTestEnv();
-}, 120_000);
-afterAll(async () => {
-  await t?.teardown();
-});
+// No quiet hours: whether a send waits for the morning must not depend on the hour the tests run at (quiet hours
+// are tested in test/testing and test/delivery).
+const kit = useJourneyTestKit({ config: { QUIET_HOURS: '' } });
 
 /** A policyholder with a dependent turning 26 `inDays` days from the test server's now. */
 async function family(inDays: number, options: { covered?: boolean; ownProfile?: boolean; sibling?: boolean } = {}) {
   const customerId = uniqueId('holder');
   const dependentId = uniqueId('dep');
   const policyId = uniqueId('health');
-  const turns26On = new Date((await t.env.currentTimeMs()) + inDays * DAY_MS).toISOString().slice(0, 10);
+  const turns26On = new Date((await kit().env.currentTimeMs()) + inDays * DAY_MS).toISOString().slice(0, 10);
   const birthDate = `${Number(turns26On.slice(0, 4)) - 26}${turns26On.slice(4)}`;
   let dependentCustomerId: string | undefined;
   if (options.ownProfile) {
@@ -64,18 +52,18 @@ async function family(inDays: number, options: { covered?: boolean; ownProfile?:
     policyId,
     turns26On,
     dependentCustomerId,
-    event: journeyEvent(dependentTurning26, customerId, data),
+    event: kit().event(dependentTurning26, customerId, data),
   };
 }
 
 test('offer to the policyholder and the dependent, SMS reminder before the birthday, completed when the offer ends', async () => {
   const f = await family(30, { ownProfile: true });
-  const handle = await startJourney(t.env, dependentTurning26V1, f.event);
+  const handle = await kit().start(dependentTurning26V1, f.event);
 
   const result = await handle.result();
 
   expect(result.outcome).toBe('completed');
-  const sends = t.delivery.of(handle.workflowId);
+  const sends = kit().deliveries(handle.workflowId);
   expect(sends.map((s) => [s.stepId, s.customerId])).toEqual([
     ['email:dependent-offer', f.customerId],
     ['email:dependent-offer-direct', f.dependentCustomerId],
@@ -95,32 +83,40 @@ test('offer to the policyholder and the dependent, SMS reminder before the birth
 
 test('without a profile of their own, only the policyholder is written to', async () => {
   const f = await family(30);
-  const handle = await startJourney(t.env, dependentTurning26V1, f.event);
-  await t.env.sleep('1 day');
-  expect(t.delivery.of(handle.workflowId).map((s) => s.customerId)).toEqual([f.customerId]);
+  const handle = await kit().start(dependentTurning26V1, f.event);
+  await kit().env.sleep('1 day');
+  expect(
+    kit()
+      .deliveries(handle.workflowId)
+      .map((s) => s.customerId),
+  ).toEqual([f.customerId]);
   await handle.terminate('test done');
 });
 
 test('the dependent getting covered ends the run as converted', async () => {
   const f = await family(30);
-  const handle = await startJourney(t.env, dependentTurning26V1, f.event);
-  await t.env.sleep('3 days');
-  await sendEvent(
+  const handle = await kit().start(dependentTurning26V1, f.event);
+  await kit().env.sleep('3 days');
+  await kit().signal(
     handle,
-    journeyEvent(dependentCovered, f.customerId, { dependentId: f.dependentId, policyId: 'own-1' }),
+    kit().event(dependentCovered, f.customerId, { dependentId: f.dependentId, policyId: 'own-1' }),
   );
 
   expect(await handle.result()).toMatchObject({ outcome: 'converted', reason: 'goal: dependent.covered' });
-  expect(t.delivery.of(handle.workflowId).map((s) => s.template)).toEqual(['dependent-offer']);
+  expect(
+    kit()
+      .deliveries(handle.workflowId)
+      .map((s) => s.template),
+  ).toEqual(['dependent-offer']);
 });
 
 test('the dependent removed from the policy ends the run', async () => {
   const f = await family(30);
-  const handle = await startJourney(t.env, dependentTurning26V1, f.event);
-  await t.env.sleep('25 days');
-  await sendEvent(
+  const handle = await kit().start(dependentTurning26V1, f.event);
+  await kit().env.sleep('25 days');
+  await kit().signal(
     handle,
-    journeyEvent(dependentRemoved, f.customerId, { dependentId: f.dependentId, policyId: f.policyId }),
+    kit().event(dependentRemoved, f.customerId, { dependentId: f.dependentId, policyId: f.policyId }),
   );
 
   expect(await handle.result()).toMatchObject({ outcome: 'exited', reason: 'dependent removed from the policy' });
@@ -128,14 +124,14 @@ test('the dependent removed from the policy ends the run', async () => {
 
 test('a dependent already covered is ineligible, named by the failing condition', async () => {
   const f = await family(30, { covered: true, sibling: false });
-  const handle = await startJourney(t.env, dependentTurning26V1, f.event);
+  const handle = await kit().start(dependentTurning26V1, f.event);
   expect(await handle.result()).toMatchObject({ outcome: 'ineligible', reason: 'not eligible: dependents.covered' });
-  expect(t.delivery.of(handle.workflowId)).toHaveLength(0);
+  expect(kit().deliveries(handle.workflowId)).toHaveLength(0);
 });
 
 test('a dependent not on the profile is ineligible', async () => {
   const f = await family(30);
-  const handle = await startJourney(t.env, dependentTurning26V1, {
+  const handle = await kit().start(dependentTurning26V1, {
     ...f.event,
     data: { ...f.event.data, dependentId: 'unknown-dependent' },
   });
@@ -147,45 +143,49 @@ test('a dependent not on the profile is ineligible', async () => {
 
 test('a covered dependent beside an uncovered sibling passes the filter; the run checks that dependent and exits', async () => {
   const f = await family(30, { covered: true });
-  const handle = await startJourney(t.env, dependentTurning26V1, f.event);
+  const handle = await kit().start(dependentTurning26V1, f.event);
   expect(await handle.result()).toMatchObject({ outcome: 'exited', reason: 'dependent already covered' });
-  expect(t.delivery.of(handle.workflowId)).toHaveLength(0);
+  expect(kit().deliveries(handle.workflowId)).toHaveLength(0);
 });
 
 test('the offer-copy split arm is recorded and is the deterministic arm of the workflow id', async () => {
   const f = await family(30);
-  const handle = await startJourney(t.env, dependentTurning26V1, f.event);
-  await t.env.sleep('1 hour');
+  const handle = await kit().start(dependentTurning26V1, f.event);
+  await kit().env.sleep('1 hour');
 
   const expected = assignArm(handle.workflowId, 'offer-copy', { plain: 1, deadline: 1 });
   const state = await handle.query(journeyStateQuery);
   expect(state.splits).toEqual({ 'offer-copy': expected });
-  expect(t.delivery.of(handle.workflowId)[0].data.copy).toBe(expected);
+  expect(kit().deliveries(handle.workflowId)[0].data.copy).toBe(expected);
   await handle.terminate('test done');
 
   // The same customer and dependent entering again (same workflow id) land in the same arm.
-  const again = await startJourney(t.env, dependentTurning26V1, { ...f.event, id: uniqueId('evt') });
-  await t.env.sleep('1 hour');
+  const again = await kit().start(dependentTurning26V1, { ...f.event, id: uniqueId('evt') });
+  await kit().env.sleep('1 hour');
   expect((await again.query(journeyStateQuery)).splits).toEqual({ 'offer-copy': expected });
   await again.terminate('test done');
 });
 
 test('v2: a corrected birth date re-aims the reminder and the offer end (v1 ignored it)', async () => {
   const f = await family(30);
-  const handle = await startJourney(t.env, dependentTurning26V2, f.event);
-  await t.env.sleep('2 days');
+  const handle = await kit().start(dependentTurning26V2, f.event);
+  await kit().env.sleep('2 days');
   const corrected = new Date(Date.parse(`${f.turns26On}T00:00:00Z`) + 20 * DAY_MS).toISOString().slice(0, 10);
-  await sendEvent(handle, journeyEvent(dependentTurning26, f.customerId, { ...f.event.data, turns26On: corrected }));
-  await t.env.sleep('1 hour');
+  await kit().signal(handle, kit().event(dependentTurning26, f.customerId, { ...f.event.data, turns26On: corrected }));
+  await kit().env.sleep('1 hour');
   const birthday = Date.parse(`${corrected}T00:00:00Z`);
   const state = await handle.query(journeyStateQuery);
   expect(Date.parse(state.wakesAt!)).toBe(birthday - REMINDER_DAYS_BEFORE * DAY_MS);
 
-  await t.env.sleep('30 days'); // past the original reminder date, before the corrected one
-  expect(t.delivery.of(handle.workflowId).map((s) => s.channel)).toEqual(['email']);
+  await kit().env.sleep('30 days'); // past the original reminder date, before the corrected one
+  expect(
+    kit()
+      .deliveries(handle.workflowId)
+      .map((s) => s.channel),
+  ).toEqual(['email']);
 
   expect((await handle.result()).outcome).toBe('completed');
-  const [, reminder] = t.delivery.of(handle.workflowId);
+  const [, reminder] = kit().deliveries(handle.workflowId);
   expect(reminder.data).toMatchObject({ turns26On: corrected });
   expect(Date.parse(reminder.at)).toBeGreaterThanOrEqual(birthday - REMINDER_DAYS_BEFORE * DAY_MS);
   const ended = Date.parse((await handle.query(journeyStateQuery)).steps.at(-1)!.at);

@@ -1,35 +1,23 @@
-// Every path of renewal-window v1 on the time-skipping test server. Eligibility is the real activity against FerretDB;
-// `deliver` is the recording implementation of the send-path contract (journey-test-env.ts) — the send path itself
-// is tested with the real servers in test/delivery.
+// Every path of renewal-window v1 on the testing kit (testing/): the time-skipping server, the real worker with its
+// activities and send path, providers that send nothing.
 import { Profile } from '../../models/profile';
 import { renewalWindowV1 } from '../../journeys';
 import { REMINDER_DAYS_BEFORE } from '../../journeys/renewal-window/v1';
 import { policyChanged, policyRenewalDue, policyRenewed } from '../../signals';
 import { journeyStateQuery } from '../../sdk/queries';
-import {
-  journeyEvent,
-  sendEvent,
-  startJourney,
-  startJourneyTestEnv,
-  uniqueId,
-  type JourneyTestEnv,
-} from '../support/journey-test-env';
+import { useJourneyTestKit } from '../../testing';
+import { uniqueId } from '../support/events';
 import { DAY_MS } from '../../sdk/durations';
 
-let t: JourneyTestEnv;
-
-beforeAll(async () => {
-  t = await startJourneyTestEnv();
-}, 120_000);
-afterAll(async () => {
-  await t?.teardown();
-});
+// No quiet hours: whether a send waits for the morning must not depend on the hour the tests run at (quiet hours
+// are tested in test/testing and test/delivery).
+const kit = useJourneyTestKit({ config: { QUIET_HOURS: '' } });
 
 /** A policyholder whose policy renews `inDays` after the test server's current time. */
 async function policyholder(inDays: number, status: 'active' | 'lapsed' = 'active', otherActivePolicy = true) {
   const customerId = uniqueId('holder');
   const policyId = uniqueId('pol');
-  const renewalDate = new Date((await t.env.currentTimeMs()) + inDays * DAY_MS).toISOString();
+  const renewalDate = new Date((await kit().env.currentTimeMs()) + inDays * DAY_MS).toISOString();
   await Profile.create({
     _id: customerId,
     email: `${customerId}@example.com`,
@@ -43,16 +31,15 @@ async function policyholder(inDays: number, status: 'active' | 'lapsed' = 'activ
 
 test('offer by email and web banner, SMS a week before the date, lost when the date passes unrenewed', async () => {
   const { customerId, policyId, renewalDate } = await policyholder(30);
-  const handle = await startJourney(
-    t.env,
+  const handle = await kit().start(
     renewalWindowV1,
-    journeyEvent(policyRenewalDue, customerId, { policyId, renewalDate }),
+    kit().event(policyRenewalDue, customerId, { policyId, renewalDate }),
   );
 
   const result = await handle.result();
 
   expect(result).toMatchObject({ outcome: 'lost', reason: 'renewal date passed without renewal' });
-  const sends = t.delivery.of(handle.workflowId);
+  const sends = kit().deliveries(handle.workflowId);
   expect(sends.map((s) => [s.stepId, s.topic])).toEqual([
     ['email:renewal-offer', 'renewals'],
     ['web:renewal-banner', 'renewals'],
@@ -66,93 +53,99 @@ test('offer by email and web banner, SMS a week before the date, lost when the d
 
 test('renewing during the wait ends the run as converted, without the SMS', async () => {
   const { customerId, policyId, renewalDate } = await policyholder(30);
-  const handle = await startJourney(
-    t.env,
+  const handle = await kit().start(
     renewalWindowV1,
-    journeyEvent(policyRenewalDue, customerId, { policyId, renewalDate }),
+    kit().event(policyRenewalDue, customerId, { policyId, renewalDate }),
   );
-  await t.env.sleep('5 days');
+  await kit().env.sleep('5 days');
   expect(await handle.query(journeyStateQuery)).toMatchObject({ step: 'wait-for-reminder' });
 
-  await sendEvent(handle, journeyEvent(policyRenewed, customerId, { policyId, renewalDate: '2030-01-01' }));
+  await kit().signal(handle, kit().event(policyRenewed, customerId, { policyId, renewalDate: '2030-01-01' }));
 
   expect(await handle.result()).toMatchObject({ outcome: 'converted', reason: 'goal: policy.renewed' });
-  expect(t.delivery.of(handle.workflowId).map((s) => s.channel)).toEqual(['email', 'web']);
+  expect(
+    kit()
+      .deliveries(handle.workflowId)
+      .map((s) => s.channel),
+  ).toEqual(['email', 'web']);
 });
 
 test('a lapsed policy ends the run as lost from any step; an active change does not', async () => {
   const { customerId, policyId, renewalDate } = await policyholder(30);
-  const handle = await startJourney(
-    t.env,
+  const handle = await kit().start(
     renewalWindowV1,
-    journeyEvent(policyRenewalDue, customerId, { policyId, renewalDate }),
+    kit().event(policyRenewalDue, customerId, { policyId, renewalDate }),
   );
-  await t.env.sleep('1 day');
-  await sendEvent(handle, journeyEvent(policyChanged, customerId, { policyId, status: 'active' }));
-  await t.env.sleep('1 day');
+  await kit().env.sleep('1 day');
+  await kit().signal(handle, kit().event(policyChanged, customerId, { policyId, status: 'active' }));
+  await kit().env.sleep('1 day');
   expect(await handle.query(journeyStateQuery)).toMatchObject({ step: 'wait-for-reminder' });
 
-  await sendEvent(handle, journeyEvent(policyChanged, customerId, { policyId, status: 'lapsed' }));
+  await kit().signal(handle, kit().event(policyChanged, customerId, { policyId, status: 'lapsed' }));
 
   expect(await handle.result()).toMatchObject({ outcome: 'lost', reason: 'policy lapsed' });
-  expect(t.delivery.of(handle.workflowId).map((s) => s.channel)).toEqual(['email', 'web']);
+  expect(
+    kit()
+      .deliveries(handle.workflowId)
+      .map((s) => s.channel),
+  ).toEqual(['email', 'web']);
 });
 
 test('a moved renewal date re-aims the reminder timer', async () => {
   const { customerId, policyId, renewalDate } = await policyholder(30);
-  const handle = await startJourney(
-    t.env,
+  const handle = await kit().start(
     renewalWindowV1,
-    journeyEvent(policyRenewalDue, customerId, { policyId, renewalDate }),
+    kit().event(policyRenewalDue, customerId, { policyId, renewalDate }),
   );
-  await t.env.sleep('2 days');
+  await kit().env.sleep('2 days');
   const movedTo = new Date(Date.parse(renewalDate) + 20 * DAY_MS).toISOString();
-  await sendEvent(
+  await kit().signal(
     handle,
-    journeyEvent(policyChanged, customerId, { policyId, status: 'active', renewalDate: movedTo }),
+    kit().event(policyChanged, customerId, { policyId, status: 'active', renewalDate: movedTo }),
   );
-  await t.env.sleep('1 hour');
+  await kit().env.sleep('1 hour');
   const state = await handle.query(journeyStateQuery);
   expect(Date.parse(state.wakesAt!)).toBe(Date.parse(movedTo) - REMINDER_DAYS_BEFORE * DAY_MS);
 
-  await t.env.sleep('30 days'); // past the original reminder date, before the moved one
-  expect(t.delivery.of(handle.workflowId).map((s) => s.channel)).toEqual(['email', 'web']);
+  await kit().env.sleep('30 days'); // past the original reminder date, before the moved one
+  expect(
+    kit()
+      .deliveries(handle.workflowId)
+      .map((s) => s.channel),
+  ).toEqual(['email', 'web']);
 
   const result = await handle.result();
   expect(result.outcome).toBe('lost');
-  const reminder = t.delivery.of(handle.workflowId)[2];
+  const reminder = kit().deliveries(handle.workflowId)[2];
   expect(reminder.data).toEqual({ policyId, renewalDate: movedTo.slice(0, 10) });
   expect(Date.parse(reminder.at)).toBeGreaterThanOrEqual(Date.parse(movedTo) - REMINDER_DAYS_BEFORE * DAY_MS);
 });
 
 test('a customer whose only policy is not active is ineligible, named by the failing condition', async () => {
   const { customerId, policyId, renewalDate } = await policyholder(30, 'lapsed', false);
-  const handle = await startJourney(
-    t.env,
+  const handle = await kit().start(
     renewalWindowV1,
-    journeyEvent(policyRenewalDue, customerId, { policyId, renewalDate }),
+    kit().event(policyRenewalDue, customerId, { policyId, renewalDate }),
   );
   expect(await handle.result()).toMatchObject({ outcome: 'ineligible', reason: 'not eligible: policies.status' });
-  expect(t.delivery.of(handle.workflowId)).toHaveLength(0);
+  expect(kit().deliveries(handle.workflowId)).toHaveLength(0);
 });
 
 test('a policy that is not on the profile is ineligible', async () => {
   const { customerId, renewalDate } = await policyholder(30);
-  const handle = await startJourney(
-    t.env,
+  const handle = await kit().start(
     renewalWindowV1,
-    journeyEvent(policyRenewalDue, customerId, { policyId: 'unknown-policy', renewalDate }),
+    kit().event(policyRenewalDue, customerId, { policyId: 'unknown-policy', renewalDate }),
   );
   expect(await handle.result()).toMatchObject({ outcome: 'ineligible', reason: 'not eligible: policies.policyId' });
 });
 
 test('a lapsed policy beside an active one passes the filter but the run checks that policy and ends as lost', async () => {
   const { customerId, policyId, renewalDate } = await policyholder(30, 'lapsed');
-  const handle = await startJourney(
-    t.env,
+  const handle = await kit().start(
     renewalWindowV1,
-    journeyEvent(policyRenewalDue, customerId, { policyId, renewalDate }),
+    kit().event(policyRenewalDue, customerId, { policyId, renewalDate }),
   );
   expect(await handle.result()).toMatchObject({ outcome: 'lost', reason: 'policy lapsed' });
-  expect(t.delivery.of(handle.workflowId)).toHaveLength(0);
+  expect(kit().deliveries(handle.workflowId)).toHaveLength(0);
 });

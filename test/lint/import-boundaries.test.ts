@@ -14,6 +14,8 @@ const forbidden: Array<[string, string]> = [
   ['api/lint-probe.ts', "import { createWaymarkWorker } from '../worker/create-worker';"],
   ['cli/lint-probe.ts', "import { buildServer } from '../api/server';"],
   ['diagrams/lint-probe.ts', "import { createEventRouter } from '../routing/event-router';"],
+  ['testing/lint-probe.ts', "import { buildServer } from '../api/server';"],
+  ['worker/lint-probe.ts', "import { startJourneyTestKit } from '../testing';"],
 ];
 
 const allowed: Array<[string, string]> = [
@@ -28,6 +30,8 @@ const allowed: Array<[string, string]> = [
   ['diagrams/lint-probe.ts', "import { journeyCatalog } from '../journeys';"],
   ['api/lint-probe.ts', "import { journeyDiagram } from '../diagrams/journey-diagram';"],
   ['cli/lint-probe.ts', "import { journeyDiagram } from '../diagrams/journey-diagram';"],
+  ['testing/lint-probe.ts', "import { createWaymarkWorker } from '../worker/create-worker';"],
+  ['cli/lint-probe.ts', "import { simulateJourney } from '../testing/simulate';"],
 ];
 
 const usingImport = (line: string) => `${line}\nexport const used = [${/\{ (\w+) \}/.exec(line)![1]}];\n`;

@@ -3,26 +3,12 @@
 // Time-skipping server; events go through the real router (routing/), eligibility runs against FerretDB.
 import { Profile } from '../../models/profile';
 import { abandonedCartV1, abandonedCartV3 } from '../../journeys';
-import { createEventRouter } from '../../routing/event-router';
 import { cartUpdated, orderCompleted } from '../../signals';
-import {
-  journeyEvent,
-  startJourney,
-  startJourneyTestEnv,
-  uniqueId,
-  type JourneyTestEnv,
-} from '../support/journey-test-env';
+import { useJourneyTestKit } from '../../testing';
+import { uniqueId } from '../support/events';
 
-let t: JourneyTestEnv;
-let route: ReturnType<typeof createEventRouter>;
-
-beforeAll(async () => {
-  t = await startJourneyTestEnv();
-  route = createEventRouter({ client: t.env.client, taskQueue: t.worker.options.taskQueue });
-}, 120_000);
-afterAll(async () => {
-  await t?.teardown();
-});
+// No quiet hours: whether a send waits for the morning must not depend on the hour the tests run at.
+const kit = useJourneyTestKit({ config: { QUIET_HOURS: '' } });
 
 async function shopper() {
   const customerId = uniqueId('shopper');
@@ -48,22 +34,18 @@ function cart(cartId: string, total: number) {
 test('a v1 run started before v2 finishes on v1; new entries start the newest version (v3); an event for the open v1 run keeps it on v1', async () => {
   // Before the change: the router started the newest version then, v1 (what startJourney does with the v1 type).
   const oldCustomer = await shopper();
-  const oldRun = await startJourney(
-    t.env,
-    abandonedCartV1,
-    journeyEvent(cartUpdated, oldCustomer, cart('cart-old', 40)),
-  );
+  const oldRun = await kit().start(abandonedCartV1, kit().event(cartUpdated, oldCustomer, cart('cart-old', 40)));
   const { runId: oldRunId } = await oldRun.describe();
 
   // After the change, through the router: a new cart enters the newest version ...
   const newCustomer = await shopper();
-  const entry = await route(journeyEvent(cartUpdated, newCustomer, cart('cart-new', 55)));
+  const entry = await kit().send(kit().event(cartUpdated, newCustomer, cart('cart-new', 55)));
   expect(entry.runs).toEqual([expect.objectContaining({ journey: 'abandoned-cart', action: 'entered' })]);
-  const newRun = t.env.client.workflow.getHandle(entry.runs[0].workflowId);
+  const newRun = kit().env.client.workflow.getHandle(entry.runs[0].workflowId);
   expect((await newRun.describe()).type).toBe(abandonedCartV3.workflowType);
 
   // ... and the old cart changing again is signal-with-started onto the open v1 run, which stays v1.
-  const update = await route(journeyEvent(cartUpdated, oldCustomer, cart('cart-old', 65)));
+  const update = await kit().send(kit().event(cartUpdated, oldCustomer, cart('cart-old', 65)));
   expect(update.runs[0]).toMatchObject({ workflowId: oldRun.workflowId, action: 'entered' });
   const oldDescription = await oldRun.describe();
   expect([oldDescription.type, oldDescription.runId]).toEqual([abandonedCartV1.workflowType, oldRunId]);
@@ -74,27 +56,46 @@ test('a v1 run started before v2 finishes on v1; new entries start the newest ve
   expect(oldResult.outcome).toBe('completed');
   expect(newResult.outcome).toBe('completed');
   // v1's path: email then SMS. v2's path: email, the in-app nudge, then SMS.
-  expect(t.delivery.of(oldRun.workflowId).map((d) => [d.stepId, d.journeyVersion])).toEqual([
+  expect(
+    kit()
+      .deliveries(oldRun.workflowId)
+      .map((d) => [d.stepId, d.journeyVersion]),
+  ).toEqual([
     ['email:cart-reminder', 1],
     ['sms:cart-last-call', 1],
   ]);
-  expect(t.delivery.of(newRun.workflowId).map((d) => [d.stepId, d.journeyVersion])).toEqual([
+  expect(
+    kit()
+      .deliveries(newRun.workflowId)
+      .map((d) => [d.stepId, d.journeyVersion]),
+  ).toEqual([
     ['email:cart-reminder', 3],
     ['web:cart-web-nudge', 3],
     ['sms:cart-last-call', 3],
   ]);
-  expect(t.delivery.of(oldRun.workflowId)[1].data).toMatchObject({ cart: { total: 65 } });
+  expect(kit().deliveries(oldRun.workflowId)[1].data).toMatchObject({ cart: { total: 65 } });
 });
 
 test('an order during v2 after the in-app nudge converts it without the SMS', async () => {
   const customerId = await shopper();
-  const entry = await route(journeyEvent(cartUpdated, customerId, cart('cart-conv', 20)));
-  const run = t.env.client.workflow.getHandle(entry.runs[0].workflowId);
+  const entry = await kit().send(kit().event(cartUpdated, customerId, cart('cart-conv', 20)));
+  const run = kit().env.client.workflow.getHandle(entry.runs[0].workflowId);
   for (;;) {
-    if (t.delivery.of(run.workflowId).some((d) => d.channel === 'web')) break;
-    await t.env.sleep('1 hour');
+    if (
+      kit()
+        .deliveries(run.workflowId)
+        .some((d) => d.channel === 'web')
+    )
+      break;
+    await kit().env.sleep('1 hour');
   }
-  await route(journeyEvent(orderCompleted, customerId, { orderId: uniqueId('order'), cartId: 'cart-conv', total: 20 }));
+  await kit().send(
+    kit().event(orderCompleted, customerId, { orderId: uniqueId('order'), cartId: 'cart-conv', total: 20 }),
+  );
   expect(await run.result()).toMatchObject({ outcome: 'converted' });
-  expect(t.delivery.of(run.workflowId).map((d) => d.channel)).toEqual(['email', 'web']);
+  expect(
+    kit()
+      .deliveries(run.workflowId)
+      .map((d) => d.channel),
+  ).toEqual(['email', 'web']);
 });

@@ -101,6 +101,17 @@ test("quiet hours in the customer's own zone defer the email to their morning, u
     expect.arrayContaining([`deferred until ${deferred.until}: quiet hours`, 'sent']),
   );
   await run.terminate('test done');
+
+  // An order while the email is held converts the run: the held email is never asked for again.
+  await kit.advanceTo(await nextLocal('21:30', 'Pacific/Auckland'));
+  const buyer = await shopper({ timeZone: 'Pacific/Auckland' });
+  const held = await kit.start(abandonedCartV1, kit.event(cartUpdated, buyer, cart('c-6')));
+  await kit.advance('3 hours');
+  expect((await kit.state(held.workflowId)).waitingFor).toMatch(/^quiet hours: email:cart-reminder until /);
+  await kit.signal(held, kit.event(orderCompleted, buyer, { orderId: 'o-6', cartId: 'c-6', total: 149 }));
+  expect((await held.result()).outcome).toBe('converted');
+  await kit.advance('12 hours');
+  expect(kit.deliveries(held.workflowId).map((d) => d.status)).toEqual(['deferred']);
 });
 
 test('consent is judged by the real rules: no SMS consent blocks the last call, and the journey goes on', async () => {
