@@ -132,6 +132,8 @@ class FlowReader {
   private readonly helpers = new Map<string, FunctionLike>();
   private readonly sendCounts = new Map<string, number>();
   private readonly inlining = new Set<string>();
+  /** `const` declarations met inside `run` (a date helper such as `reminderDate`), so waits can name what they wait for. */
+  private readonly locals = new Map<string, ts.Expression>();
 
   constructor(private readonly file: ts.SourceFile) {
     for (const statement of file.statements) {
@@ -243,6 +245,9 @@ class FlowReader {
     }
     if (ts.isExpressionStatement(statement)) return this.readExpression(statement.expression, j);
     if (ts.isVariableStatement(statement)) {
+      for (const d of statement.declarationList.declarations) {
+        if (ts.isIdentifier(d.name) && d.initializer) this.locals.set(d.name.text, d.initializer);
+      }
       return statement.declarationList.declarations.flatMap((d) =>
         d.initializer && !isFunction(d.initializer) ? this.readExpression(d.initializer, j) : [],
       );
@@ -310,7 +315,9 @@ class FlowReader {
       const p = options?.properties.find((o) => o.name && ts.isIdentifier(o.name) && o.name.text === key);
       if (!p) return undefined;
       if (ts.isShorthandPropertyAssignment(p)) return p.name.text;
-      return ts.isPropertyAssignment(p) ? this.text(p.initializer) : undefined;
+      if (!ts.isPropertyAssignment(p)) return undefined;
+      // A function option (a date re-evaluated at send time) reads as its body.
+      return isFunction(p.initializer) ? this.source(p.initializer.body) : this.text(p.initializer);
     };
     // The same step ids as the runtime (sdk/journey-run.ts nextStepId): `<channel>:<template>`, `#2` on repeats.
     const base = `${channel}:${template}`;
@@ -322,6 +329,7 @@ class FlowReader {
       option('recipient') && `to ${option('recipient')}`,
       option('legallyRequired') === 'true' && 'legally required',
       option('onCap') && `over cap: ${option('onCap')}`,
+      option('skipIfMissed') && `skipped if not sent by ${option('skipIfMissed')}`,
     ].filter(Boolean);
     return {
       kind: 'send',
@@ -339,7 +347,9 @@ class FlowReader {
     }
     if (method === 'quietFor') return `quiet for ${this.duration(args[1])}: restarts on ${this.signal(args[0])}`;
     if (method === 'sleep') return `sleep ${this.duration(args[0])}`;
-    const target = args[0] && isFunction(args[0]) ? args[0].body : args[0];
+    let target: ts.Node | undefined = args[0];
+    if (target && ts.isIdentifier(target) && this.locals.has(target.text)) target = this.locals.get(target.text);
+    if (target && isFunction(target)) target = target.body;
     return `sleep until ${target ? this.source(target) : '?'}`;
   }
 
