@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../config';
 import { buildServer } from '../../api/server';
-import { abandonedCartV1, abandonedCartV2 } from '../../journeys';
+import { abandonedCartV1, abandonedCartV3 } from '../../journeys';
 import { journeyDiagram } from '../../diagrams/journey-diagram';
 import { connectTemporal } from '../support/servers';
 
@@ -23,7 +23,7 @@ test('answers the Mermaid text of the newest version, or of the version asked fo
   const newest = await app.inject({ url: '/v1/journeys/abandoned-cart/diagram', headers });
   expect(newest.statusCode).toBe(200);
   expect(newest.headers['content-type']).toMatch(/^text\/vnd\.mermaid/);
-  expect(newest.body).toBe(journeyDiagram(abandonedCartV2));
+  expect(newest.body).toBe(journeyDiagram(abandonedCartV3));
   expect(newest.body).toContain('web cart-web-nudge');
 
   const v1 = await app.inject({ url: '/v1/journeys/abandoned-cart/diagram?version=1', headers });
@@ -38,7 +38,7 @@ test('an unknown journey or version is a 404 saying what exists; a bad version a
 
   const missing = await app.inject({ url: '/v1/journeys/abandoned-cart/diagram?version=9', headers });
   expect(missing.statusCode).toBe(404);
-  expect(missing.json().message).toBe('journey "abandoned-cart" has no version 9; its versions: 1, 2');
+  expect(missing.json().message).toBe('journey "abandoned-cart" has no version 9; its versions: 1, 2, 3');
 
   const bad = await app.inject({ url: '/v1/journeys/abandoned-cart/diagram?version=two', headers });
   expect(bad.statusCode).toBe(400);

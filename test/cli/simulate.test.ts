@@ -125,7 +125,7 @@ test('an order before the morning converts: the held reminder never goes out', a
   });
   const { stdout } = await waymark('simulate', 'abandoned-cart', '--profile', profile, '--events', events, '--json');
   const result = JSON.parse(stdout);
-  expect(result).toMatchObject({ journey: 'abandoned-cart', version: 2, zone: 'Pacific/Auckland' });
+  expect(result).toMatchObject({ journey: 'abandoned-cart', version: 3, zone: 'Pacific/Auckland' });
   expect(result.runs).toEqual([
     { workflowId: 'abandoned-cart/ann/c-9', outcome: 'converted', reason: 'goal: order.completed' },
   ]);

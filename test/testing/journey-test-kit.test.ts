@@ -57,9 +57,9 @@ test('through the router to the newest version: email, in-app nudge and SMS rend
   expect(await kit.run(workflowId).result()).toMatchObject({ outcome: 'completed' });
   const sent = await kit.messages(workflowId);
   expect(sent.map((d) => [d.stepId, d.journeyVersion, d.status])).toEqual([
-    ['email:cart-reminder', 2, 'sent'],
-    ['web:cart-web-nudge', 2, 'sent'],
-    ['sms:cart-last-call', 2, 'sent'],
+    ['email:cart-reminder', 3, 'sent'],
+    ['web:cart-web-nudge', 3, 'sent'],
+    ['sms:cart-last-call', 3, 'sent'],
   ]);
   const [email, web, sms] = sent.map((d) => d.message);
   expect(email).toMatchObject({
