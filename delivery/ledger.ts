@@ -34,6 +34,7 @@ function identity(id: string, request: DeliveryRequest) {
   return {
     _id: id,
     workflowId: request.workflowId,
+    ...(request.entryId ? { entryId: request.entryId } : {}),
     stepId: request.stepId,
     customerId: request.customerId,
     journey: request.journey,

@@ -60,7 +60,7 @@ export function createSendPath(deps: SendPathDeps) {
   const arbitrationWindowMs = parseArbitrationWindow(config.ARBITRATION_WINDOW);
 
   return async function send(request: DeliveryRequest): Promise<DeliveryOutcome> {
-    const id = ledgerId(request.workflowId, request.stepId);
+    const id = ledgerId(request.workflowId, request.stepId, request.entryId);
     const at = new Date(request.at);
     if (Number.isNaN(at.getTime())) throw new InvalidDeliveryRequest(`bad request time '${request.at}'`);
 

@@ -24,9 +24,11 @@ export const OUTCOME_UNKNOWN = 'outcome unknown';
 
 const deliverySchema = new Schema(
   {
-    /** `${workflowId}|${stepId}`: the unique key that makes a retried send a no-op. */
+    /** `${workflowId}|${entryId}|${stepId}` (see deliveryId): the unique key that makes a retried send a no-op. */
     _id: { type: String, required: true },
     workflowId: { type: String, required: true },
+    /** The run's entry (first run id of its chain); a re-entry under the same workflow id has a new one. */
+    entryId: { type: String },
     stepId: { type: String, required: true },
     customerId: { type: String, required: true },
     journey: { type: String, required: true },
@@ -63,6 +65,10 @@ export type DeliveryDocument = InferSchemaType<typeof deliverySchema> & { _id: s
 
 export const Delivery = model('Delivery', deliverySchema);
 
-export function deliveryId(workflowId: string, stepId: string): string {
-  return `${workflowId}|${stepId}`;
+/**
+ * The ledger id of one send: scoped to the run's entry, so retries, replays and continue-as-new of one run find the
+ * same entry and a re-entry under the same workflow id starts fresh. The web message of the send has this id too.
+ */
+export function deliveryId(workflowId: string, stepId: string, entryId?: string): string {
+  return entryId === undefined ? `${workflowId}|${stepId}` : `${workflowId}|${entryId}|${stepId}`;
 }

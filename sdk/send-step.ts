@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import type { DeliveryChannel, DeliveryOutcome, DeliveryRequest, SendResult } from './contracts/journey-activities';
 import { toDate } from './dates';
 import { MINUTE_MS } from './durations';
@@ -9,7 +9,7 @@ import type { SendOptions } from './journey-types';
 /**
  * One send step through the one send path (the `deliver` activity). `deferred` (quiet hours, a cap with
  * onCap=defer) is a durable timer until the window opens, then the same step id is asked again: the ledger keyed by
- * (workflow id, step id) makes the retry idempotent.
+ * (workflow id, entry, step id) makes the retry idempotent, and a re-entry under the same workflow id sends anew.
  */
 export async function sendStep(
   run: JourneyRun,
@@ -25,6 +25,7 @@ export async function sendStep(
   for (;;) {
     const request: DeliveryRequest = {
       workflowId: run.workflowId,
+      entryId: workflowInfo().firstExecutionRunId,
       stepId,
       journey: run.journey.name,
       journeyVersion: run.journey.version,

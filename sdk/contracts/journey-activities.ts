@@ -6,7 +6,13 @@ export type DeliveryChannel = 'email' | 'sms' | 'web';
 export interface DeliveryRequest {
   /** Ledger key, part 1: the journey run's workflow id. */
   workflowId: string;
-  /** Ledger key, part 2: the step id, unique within the run. */
+  /**
+   * Ledger key, part 2: the run's entry, the first run id of its chain (`workflowInfo().firstExecutionRunId`): the
+   * same across activity retries, replays and continue-as-new, new when a customer re-enters under the same workflow
+   * id. Absent only in requests scheduled before entries were part of the key.
+   */
+  entryId?: string;
+  /** Ledger key, part 3: the step id, unique within the run. */
   stepId: string;
   journey: string;
   journeyVersion: number;
