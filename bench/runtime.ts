@@ -12,7 +12,7 @@ import mongoose from 'mongoose';
 import { loadConfig } from '../config';
 import { createActivities } from '../activities';
 import { createMailer } from '../delivery/providers/smtp-transport';
-import { createTwilioClient } from '../delivery/providers/twilio-client';
+import { createSmsClient } from '../delivery/providers/twilio-client';
 import { createEventRouter } from '../routing/event-router';
 import { Profile } from '../models/profile';
 import { workflowBundlerOptions } from '../worker/workflow-bundle';
@@ -69,7 +69,7 @@ async function main() {
   const client = new Client({ connection });
   const native = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const mailer = createMailer(config);
-  const twilio = createTwilioClient(config);
+  const twilio = createSmsClient(config);
   const results: SideResult[] = [];
   try {
     const order = Array.from({ length: opts.rounds }, (_, r) => (r % 2 === 0 ? SIDES : [...SIDES].reverse())).flat();

@@ -9,7 +9,10 @@ import type { DeliveryOutcome, DeliveryRequest } from '../sdk/contracts/journey-
 import { isDuplicateKey } from '../models/mongo-errors';
 import { journeyPriority } from './arbitration';
 
-type LedgerEntry = Pick<DeliveryDocument, '_id' | 'state' | 'reason' | 'until' | 'providerMessageId' | 'attempts'>;
+export type LedgerEntry = Pick<
+  DeliveryDocument,
+  '_id' | 'state' | 'reason' | 'until' | 'providerMessageId' | 'attempts' | 'to' | 'claimedAt'
+>;
 
 export function isFinal(state: string | undefined | null): boolean {
   return FINAL_DELIVERY_STATES.includes(state as DeliveryState);
@@ -54,12 +57,13 @@ export async function recordDecision(
   id: string,
   request: DeliveryRequest,
   outcome: DeliveryOutcome & { status: 'blocked' | 'capped' | 'deferred' | 'skipped' },
+  at: Date,
 ): Promise<DeliveryOutcome> {
   const { _id, ...fields } = identity(id, request);
   const set = {
     ...fields,
     state: outcome.status,
-    at: new Date(request.at),
+    at,
     ...(outcome.reason ? { reason: outcome.reason } : {}),
     ...(outcome.until ? { until: new Date(outcome.until) } : {}),
   };
@@ -84,6 +88,7 @@ export async function claimSending(
   id: string,
   request: DeliveryRequest,
   to: string | undefined,
+  at: Date,
   fromSending = false,
 ): Promise<Claim> {
   const { _id, ...fields } = identity(id, request);
@@ -94,7 +99,7 @@ export async function claimSending(
     claimed = await Delivery.findOneAndUpdate(
       { _id, state: { $in: resumable } },
       {
-        $set: { ...fields, state: 'sending', at: new Date(request.at), ...(to ? { to } : {}) },
+        $set: { ...fields, state: 'sending', at, claimedAt: new Date(), ...(to ? { to } : {}) },
         $unset: { reason: '', until: '' },
         $inc: { attempts: 1 },
       },
@@ -111,16 +116,20 @@ export async function claimSending(
   return { claimed: true, attempts: claimed?.attempts ?? 1 };
 }
 
-/** `sending` → a final state or `retrying`. Retried a few times: the fewer lost writes, the fewer unknown outcomes. */
+/**
+ * `sending` → a final state or `retrying`. Retried a few times: the fewer lost writes, the fewer unknown outcomes.
+ * `sent` also replaces an `unknown` another attempt recorded meanwhile (the provider's answer is the better record).
+ */
 export async function finishSending(
   id: string,
-  state: Extract<DeliveryState, 'sent' | 'failed' | 'retrying'>,
+  state: Extract<DeliveryState, 'sent' | 'failed' | 'retrying' | 'unknown'>,
   fields: { reason?: string; providerMessageId?: string; provider?: 'smtp' | 'twilio' | 'web' },
 ): Promise<void> {
   const update = { $set: { state, ...fields }, ...(fields.reason ? {} : { $unset: { reason: '' } }) };
+  const from = state === 'sent' ? { $in: ['sending', 'unknown'] } : 'sending';
   for (let attempt = 1; ; attempt++) {
     try {
-      await Delivery.updateOne({ _id: id, state: 'sending' }, update).exec();
+      await Delivery.updateOne({ _id: id, state: from }, update).exec();
       return;
     } catch (err) {
       if (attempt >= 4) throw err;
@@ -141,8 +150,9 @@ export interface SmsStatusReport {
 }
 
 /**
- * A Twilio status callback: recorded on the entry with that SID. When none has it, the send's ledger write was lost
- * (see send-path.ts): the callback proves the message went out, so the entry named by the callback URL becomes `sent`.
+ * A Twilio status callback: recorded on the entry with that SID. When none has it, the send's answer or ledger write
+ * was lost (see send-path.ts): the callback proves the message went out, so the entry named by the callback URL
+ * becomes `sent` (from `sending`, `unknown`, or the older `failed` / `outcome unknown`).
  */
 export async function recordSmsStatus(report: SmsStatusReport): Promise<void> {
   const provider = {
@@ -153,7 +163,10 @@ export async function recordSmsStatus(report: SmsStatusReport): Promise<void> {
   const bySid = await Delivery.updateOne({ providerMessageId: report.sid }, { $set: provider }).exec();
   if (bySid.matchedCount > 0 || report.deliveryId === undefined) return;
   await Delivery.updateOne(
-    { _id: report.deliveryId, $or: [{ state: 'sending' }, { state: 'failed', reason: OUTCOME_UNKNOWN }] },
+    {
+      _id: report.deliveryId,
+      $or: [{ state: { $in: ['sending', 'unknown'] } }, { state: 'failed', reason: OUTCOME_UNKNOWN }],
+    },
     { $set: { ...provider, state: 'sent', provider: 'twilio', providerMessageId: report.sid }, $unset: { reason: '' } },
   ).exec();
 }

@@ -23,10 +23,19 @@ export interface EmailInput {
   deliveryId: string;
   to: string;
   content: RenderedTemplates['email'];
+  signal?: AbortSignal;
 }
 
 /** Sends one email; resolves with the Message-ID once the SMTP server accepted it, rejects with nodemailer's error. */
-export async function sendEmail({ config, mailer, request, deliveryId, to, content }: EmailInput): Promise<string> {
+export async function sendEmail({
+  config,
+  mailer,
+  request,
+  deliveryId,
+  to,
+  content,
+  signal,
+}: EmailInput): Promise<string> {
   const token = signUnsubscribeToken(
     { customerId: request.customerId, channel: 'email', ...(request.topic ? { topic: request.topic } : {}) },
     config.UNSUBSCRIBE_SECRET,
@@ -35,17 +44,20 @@ export async function sendEmail({ config, mailer, request, deliveryId, to, conte
   const why = whyYouGotThis(request);
   const what = request.topic ? `${request.topic} emails` : 'these emails';
   const messageId = emailMessageId(deliveryId, config.EMAIL_FROM);
-  await mailer.sendMail({
-    from: config.EMAIL_FROM,
-    to,
-    subject: content.subject,
-    messageId,
-    html:
-      `${content.html}\n<hr><p style="font-size:12px;color:#666">${escapeHtml(why)} ` +
-      `<a href="${escapeHtml(link)}">Unsubscribe from ${escapeHtml(what)}</a>.</p>`,
-    text: `${content.text}\n\n--\n${why}\nUnsubscribe from ${what}: ${link}\n`,
-    // RFC 8058 one-click: an https URL only (no mailto), POSTed to with `List-Unsubscribe=One-Click`.
-    headers: { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-  });
+  await mailer.sendMail(
+    {
+      from: config.EMAIL_FROM,
+      to,
+      subject: content.subject,
+      messageId,
+      html:
+        `${content.html}\n<hr><p style="font-size:12px;color:#666">${escapeHtml(why)} ` +
+        `<a href="${escapeHtml(link)}">Unsubscribe from ${escapeHtml(what)}</a>.</p>`,
+      text: `${content.text}\n\n--\n${why}\nUnsubscribe from ${what}: ${link}\n`,
+      // RFC 8058 one-click: an https URL only (no mailto), POSTed to with `List-Unsubscribe=One-Click`.
+      headers: { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    },
+    { signal },
+  );
   return messageId;
 }

@@ -9,15 +9,17 @@ export interface WebInput {
   deliveryId: string;
   content: RenderedTemplates['web'];
   ttlDays: number;
+  /** The attempt's time: the expiry counts from it. */
+  at: Date;
 }
 
 /**
  * Stores the in-app message under the ledger id. Idempotent by construction: a second attempt hits the unique _id
  * (E11000) and finds the message already there, so web sends have no unknown-outcome window.
- * Expiry counts from the workflow time of the send.
+ * Expiry counts from the attempt's time.
  */
-export async function sendWebMessage({ request, deliveryId, content, ttlDays }: WebInput): Promise<string> {
-  const expiresAt = addDays(new Date(request.at), ttlDays);
+export async function sendWebMessage({ request, deliveryId, content, ttlDays, at }: WebInput): Promise<string> {
+  const expiresAt = addDays(at, ttlDays);
   try {
     await WebMessage.create({
       _id: deliveryId,

@@ -1,5 +1,5 @@
-import type { SinkMail } from './smtp-sink';
-import type { SinkSms } from './twilio-sink';
+import type { SinkMail, SmtpSinkFault } from './smtp-sink';
+import type { SinkSms, TwilioSinkFault } from './twilio-sink';
 
 // Typed HTTP access to the two sinks for tests and scripts that only know their URLs
 // (SMTP_SINK_URL = the SMTP sink's httpUrl, TWILIO_API_URL = the Twilio sink's url).
@@ -8,6 +8,14 @@ async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
   return (await res.json()) as T;
+}
+
+async function send(method: 'PUT' | 'DELETE', url: string, body?: object): Promise<void> {
+  const res = await fetch(url, {
+    method,
+    ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok) throw new Error(`${method} ${url} answered ${res.status}: ${await res.text()}`);
 }
 
 async function waitUntil<T>(read: () => Promise<T[]>, count: number, timeoutMs: number, what: string): Promise<T[]> {
@@ -64,4 +72,27 @@ export async function sendInboundSms(
   });
   if (!res.ok) throw new Error(`the Twilio sink could not deliver the inbound SMS: ${await res.text()}`);
   return (await res.json()) as { status: number; body: string };
+}
+
+/** Makes the SMTP sink misbehave for mails to `address` (the next `times` ones; default until cleared). */
+export function setSmtpSinkFault(smtpSinkUrl: string, address: string, fault: SmtpSinkFault, times?: number) {
+  return send('PUT', `${smtpSinkUrl}/faults/${encodeURIComponent(address)}`, { fault, times });
+}
+
+export function clearSmtpSinkFaults(smtpSinkUrl: string) {
+  return send('DELETE', `${smtpSinkUrl}/faults`);
+}
+
+/** Makes the Twilio sink misbehave for messages to `to` (the next `times` ones; default until cleared). */
+export function setTwilioSinkFault(
+  twilioSinkUrl: string,
+  to: string,
+  fault: TwilioSinkFault,
+  opts: { times?: number; holdMs?: number } = {},
+) {
+  return send('PUT', `${twilioSinkUrl}/_sink/faults/${encodeURIComponent(to)}`, { fault, ...opts });
+}
+
+export function clearTwilioSinkFaults(twilioSinkUrl: string) {
+  return send('DELETE', `${twilioSinkUrl}/_sink/faults`);
 }

@@ -8,20 +8,32 @@
  *   - `...@tempfail.test` → 451 (transient: try again later)
  * A mail with several recipients is accepted for the others; it fails only when every recipient was refused.
  *
+ * Misbehaviours a test switches on per recipient address (PUT /faults/:address), for the next `times` mails to it
+ * (default: until cleared):
+ *   - `reset-after-data`  keeps the mail (the customer got it), then resets the connection instead of answering 250
+ *   - `close-after-data`  keeps the mail, then closes the connection (FIN) instead of answering 250
+ *   - `hang-after-data`   keeps the mail and never answers (the client's socket timeout ends it)
+ *   - `hang-at-rcpt`      never answers RCPT TO (before DATA: nothing is sent)
+ *   - `tempfail-at-rcpt`  answers RCPT TO with 451 (an outage of this mailbox)
+ *
+
  * HTTP (inspection and dev inbox):
  *   GET    /messages            all kept messages as JSON, oldest first (newest last); `?to=addr` keeps those whose
  *                               envelope or To/Cc header names addr (case-insensitive)
  *   GET    /messages/:id        one message as JSON (404 if unknown)
  *   GET    /messages/:id/html   the message's HTML part (or its text part, escaped) as a page
  *   DELETE /messages            forget every message
+ *   PUT    /faults/:address     JSON {fault, times?}: switch a misbehaviour on for mails to that address
+ *   DELETE /faults              switch every misbehaviour off
  *   GET    /                    the dev inbox: an HTML page listing messages, newest first
  * At most `maxMessages` (default 1000) are kept; the oldest are dropped first.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import { closeHttpServer, listen, sendJson, sendText, urlHost } from './sink-http';
+import { closeHttpServer, listen, readBody, sendJson, sendText, urlHost } from './sink-http';
 import { renderInboxPage, renderMessagePage } from './sink-inbox-page';
 
 export interface SinkMail {
@@ -67,6 +79,15 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
+export const SMTP_SINK_FAULTS = [
+  'reset-after-data',
+  'close-after-data',
+  'hang-after-data',
+  'hang-at-rcpt',
+  'tempfail-at-rcpt',
+] as const;
+export type SmtpSinkFault = (typeof SMTP_SINK_FAULTS)[number];
+
 const REFUSED_DOMAINS: Record<string, { code: number; text: string }> = {
   'bounce.test': { code: 550, text: '5.1.1 Recipient address rejected: mailbox unavailable (bounce.test)' },
   'tempfail.test': { code: 451, text: '4.3.0 Recipient temporarily unavailable, try again later (tempfail.test)' },
@@ -82,6 +103,22 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     if (kept.length > maxMessages) kept = kept.slice(kept.length - maxMessages);
   };
 
+  /** Switched-on misbehaviours by lower-case address; `times` left (undefined: until cleared). */
+  const faults = new Map<string, { fault: SmtpSinkFault; times?: number }>();
+  /** Takes one use of a misbehaviour of `kinds` set for one of `addresses`. */
+  const takeFault = (addresses: string[], kinds: SmtpSinkFault[]): SmtpSinkFault | undefined => {
+    for (const address of addresses) {
+      const key = address.toLowerCase();
+      const set = faults.get(key);
+      if (!set || !kinds.includes(set.fault)) continue;
+      if (set.times !== undefined && --set.times <= 0) faults.delete(key);
+      return set.fault;
+    }
+    return undefined;
+  };
+  /** Client sockets by remote port, so a misbehaviour can reset the connection of a session. */
+  const sockets = new Map<number, Socket>();
+
   const smtp = new SMTPServer({
     banner: 'Waymark SMTP sink',
     authOptional: true,
@@ -95,6 +132,13 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
       callback(null, { user: 'sink' });
     },
     onRcptTo(address, _session, callback) {
+      const fault = takeFault([address.address], ['hang-at-rcpt', 'tempfail-at-rcpt']);
+      if (fault === 'hang-at-rcpt') return;
+      if (fault === 'tempfail-at-rcpt') {
+        return callback(
+          Object.assign(new Error('4.4.1 Mailbox unavailable for now (sink fault)'), { responseCode: 451 }),
+        );
+      }
       const refusal = REFUSED_DOMAINS[domainOf(address.address)];
       if (!refusal) return callback();
       const err = Object.assign(new Error(refusal.text), { responseCode: refusal.code });
@@ -108,24 +152,55 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
           }
           const mail = toSinkMail(parsed, session.envelope.mailFrom, session.envelope.rcptTo, stream.byteLength);
           keep(mail);
+          const fault = takeFault(mail.envelope.to, ['reset-after-data', 'close-after-data', 'hang-after-data']);
+          if (fault === 'reset-after-data') return sockets.get(session.remotePort)?.resetAndDestroy();
+          if (fault === 'close-after-data') return sockets.get(session.remotePort)?.destroy();
+          if (fault === 'hang-after-data') return;
           callback(null, `Queued as ${mail.id}`);
         })
         .catch((err: Error) => callback(Object.assign(err, { responseCode: 451 })));
     },
   });
   smtp.on('error', () => undefined); // connection-level errors (client went away) are not the sink's business
-
-  const http = createServer((req, res) => {
-    try {
-      handleHttp(req, res);
-    } catch (err) {
-      sendJson(res, 500, { error: (err as Error).message });
-    }
+  smtp.server.on('connection', (socket: Socket) => {
+    const port = socket.remotePort;
+    if (port === undefined) return;
+    sockets.set(port, socket);
+    socket.once('close', () => sockets.delete(port));
   });
 
-  const handleHttp = (req: IncomingMessage, res: ServerResponse) => {
+  const http = createServer((req, res) => {
+    handleHttp(req, res).catch((err: Error) => sendJson(res, 500, { error: err.message }));
+  });
+
+  const handleFaults = async (req: IncomingMessage, res: ServerResponse, address: string | undefined) => {
+    if (req.method === 'DELETE' && address === undefined) {
+      faults.clear();
+      return sendJson(res, 200, { cleared: true });
+    }
+    if (req.method !== 'PUT' || address === undefined) return sendJson(res, 405, { error: 'method not allowed' });
+    let body: { fault?: unknown; times?: unknown };
+    try {
+      body = JSON.parse(await readBody(req));
+    } catch {
+      return sendJson(res, 400, { error: 'expected JSON {fault, times?}' });
+    }
+    const fault = body.fault as SmtpSinkFault;
+    const times = body.times;
+    if (!SMTP_SINK_FAULTS.includes(fault)) {
+      return sendJson(res, 400, { error: `fault must be one of ${SMTP_SINK_FAULTS.join(', ')}` });
+    }
+    if (times !== undefined && !(Number.isInteger(times) && (times as number) > 0)) {
+      return sendJson(res, 400, { error: 'times must be a positive integer' });
+    }
+    faults.set(address.toLowerCase(), { fault, ...(times === undefined ? {} : { times: times as number }) });
+    return sendJson(res, 200, { address, fault, times: times ?? null });
+  };
+
+  const handleHttp = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://sink');
-    const parts = url.pathname.split('/').filter(Boolean);
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (parts[0] === 'faults' && parts.length <= 2) return handleFaults(req, res, parts[1]);
     if (req.method === 'GET' && parts.length === 0) {
       return sendText(res, 200, renderInboxPage([...kept].reverse()), 'text/html; charset=utf-8');
     }

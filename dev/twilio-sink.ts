@@ -7,6 +7,8 @@
  *        StatusCallback. HTTP basic auth AccountSid:AuthToken (wrong → 401, code 20003). 201 with a Twilio-shaped
  *        message (sid `SM` + 32 hex, status `queued`, or `accepted` when sent through a messaging service).
  *   GET  /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json   the message with its latest status.
+ *   GET  /2010-04-01/Accounts/{AccountSid}/Messages.json   the list, newest first, filtered by To and From, paged
+ *        with PageSize and Page, in Twilio's page shape (what twilio-node's `messages.list` reads).
  * Errors have Twilio's shape {code, message, more_info, status}. Recipients that fail, after Twilio's magic test numbers:
  *   not E.164, or +15005550001 → 400 / 21211 invalid 'To' number        (permanent)
  *   +15005550002               → 400 / 21612 cannot route to this number  (permanent)
@@ -19,9 +21,20 @@
  * Status callbacks: with StatusCallback, the sink POSTs `sent` then `delivered` (for +15005550020: `sent` then
  * `undelivered` with ErrorCode 30003) form-encoded and signed with X-Twilio-Signature, as Twilio does.
  *
+ * Misbehaviours a test switches on per recipient number (PUT /_sink/faults/:number), for the next `times` messages to
+ * it (default: until cleared):
+ *   accept-then-timeout  keeps the message (it goes out, callbacks follow), then holds the answer for `holdMs`
+ *                        (default 120 s) and drops the connection: the client's timeout fires first
+ *   accept-then-500      keeps the message, then answers 500 / 20500
+ *   fail-500             answers 500 / 20500 and keeps nothing
+ *   delay                keeps the message and answers 201 after `holdMs` (a slow provider)
+ * A message whose client went away before its answer was written has `clientGone: true`.
+ *
  * Test helpers:
  *   GET    /_sink/messages     kept messages as JSON, oldest first; `?to=+1...` filters
  *   DELETE /_sink/messages     forget messages and opt-outs
+ *   PUT    /_sink/faults/:number  JSON {fault, times?, holdMs?}: switch a misbehaviour on for that recipient
+ *   DELETE /_sink/faults       switch every misbehaviour off
  *   POST   /_sink/inbound      JSON {from, to, body, url}: sends a signed inbound-message webhook to `url` and answers
  *                              {status, body} with the app's response (e.g. a customer replying STOP)
  */
@@ -43,7 +56,12 @@ export interface SinkSms {
   dateCreated: string;
   /** Each status callback the sink made and the app's HTTP status (0 = unreachable). */
   callbacks: { status: string; responseStatus: number }[];
+  /** The client closed the connection before the sink answered the create request. */
+  clientGone?: boolean;
 }
+
+export const TWILIO_SINK_FAULTS = ['accept-then-timeout', 'accept-then-500', 'fail-500', 'delay'] as const;
+export type TwilioSinkFault = (typeof TWILIO_SINK_FAULTS)[number];
 
 export interface TwilioSinkOptions {
   host?: string;
@@ -124,6 +142,15 @@ export async function startTwilioSink(opts: TwilioSinkOptions): Promise<TwilioSi
   /** `<recipient> <our number>` pairs whose recipient replied STOP (Twilio blocks those until START). */
   const optedOut = new Set<string>();
   const pending = new Set<Promise<unknown>>();
+  /** Switched-on misbehaviours by recipient number; `times` left (undefined: until cleared). */
+  const faults = new Map<string, { fault: TwilioSinkFault; times?: number; holdMs: number }>();
+  const takeFault = (to: string) => {
+    const set = faults.get(to);
+    if (set?.times !== undefined && --set.times <= 0) faults.delete(to);
+    return set;
+  };
+  /** Answers held by `accept-then-timeout` / `delay`, released (dropped) when the sink closes. */
+  const held = new Set<ServerResponse>();
 
   const track = (work: Promise<unknown>) => {
     pending.add(work);
@@ -241,6 +268,26 @@ export async function startTwilioSink(opts: TwilioSinkOptions): Promise<TwilioSi
     }
   };
 
+  const handleFault = async (req: IncomingMessage, res: ServerResponse, to: string) => {
+    let body: { fault?: unknown; times?: unknown; holdMs?: unknown };
+    try {
+      body = JSON.parse(await readBody(req));
+    } catch {
+      return sendJson(res, 400, { error: 'expected JSON {fault, times?, holdMs?}' });
+    }
+    const fault = body.fault as TwilioSinkFault;
+    if (!TWILIO_SINK_FAULTS.includes(fault)) {
+      return sendJson(res, 400, { error: `fault must be one of ${TWILIO_SINK_FAULTS.join(', ')}` });
+    }
+    const positive = (v: unknown) => v === undefined || (Number.isInteger(v) && (v as number) > 0);
+    if (!positive(body.times) || !positive(body.holdMs)) {
+      return sendJson(res, 400, { error: 'times and holdMs must be positive integers' });
+    }
+    const times = body.times as number | undefined;
+    faults.set(to, { fault, holdMs: (body.holdMs as number | undefined) ?? 120_000, ...(times ? { times } : {}) });
+    return sendJson(res, 200, { to, fault, times: times ?? null });
+  };
+
   const handleApi = async (req: IncomingMessage, res: ServerResponse, parts: string[]) => {
     // parts: [AccountSid, 'Messages.json'] or [AccountSid, 'Messages', '{Sid}.json']
     if (!checkAuth(req)) {
@@ -257,11 +304,25 @@ export async function startTwilioSink(opts: TwilioSinkOptions): Promise<TwilioSi
     if (parts.length === 2 && parts[1] === 'Messages.json' && req.method === 'POST') {
       const result = createMessage(new URLSearchParams(await readBody(req)));
       if (!('sid' in result)) return sendTwilioError(res, result);
+      const fault = takeFault(result.to);
+      if (fault?.fault === 'fail-500') return sendTwilioError(res, internalError());
       kept.push(result);
       if (kept.length > maxMessages) kept = kept.slice(kept.length - maxMessages);
-      sendJson(res, 201, toTwilioJson(result));
       track(sendStatusCallbacks(result));
-      return;
+      res.once('close', () => {
+        if (!res.writableFinished) result.clientGone = true;
+      });
+      if (fault?.fault === 'accept-then-500') return sendTwilioError(res, internalError());
+      if (fault?.fault === 'accept-then-timeout' || fault?.fault === 'delay') {
+        held.add(res);
+        await new Promise((resolve) => setTimeout(resolve, fault.holdMs).unref());
+        held.delete(res);
+        if (fault.fault === 'accept-then-timeout' || res.destroyed) return void res.destroy();
+      }
+      return sendJson(res, 201, toTwilioJson(result));
+    }
+    if (parts.length === 2 && parts[1] === 'Messages.json' && req.method === 'GET') {
+      return sendJson(res, 200, listPage(kept, accountSid, new URL(req.url ?? '/', 'http://sink').searchParams));
     }
     if (parts.length === 3 && parts[1] === 'Messages' && req.method === 'GET') {
       const sms = kept.find((m) => `${m.sid}.json` === parts[2]);
@@ -285,6 +346,13 @@ export async function startTwilioSink(opts: TwilioSinkOptions): Promise<TwilioSi
       return sendJson(res, 200, { deleted: true });
     }
     if (url.pathname === '/_sink/inbound' && req.method === 'POST') return handleInbound(req, res);
+    if (url.pathname === '/_sink/faults' && req.method === 'DELETE') {
+      faults.clear();
+      return sendJson(res, 200, { cleared: true });
+    }
+    if (url.pathname.startsWith('/_sink/faults/') && req.method === 'PUT') {
+      return handleFault(req, res, decodeURIComponent(url.pathname.slice('/_sink/faults/'.length)));
+    }
     return sendTwilioError(res, { status: 404, code: 20404, message: 'The requested resource was not found' });
   };
 
@@ -299,9 +367,43 @@ export async function startTwilioSink(opts: TwilioSinkOptions): Promise<TwilioSi
     url: `http://${urlHost(host)}:${port}`,
     messages: () => [...kept],
     async close() {
+      for (const res of held) res.destroy();
       await Promise.allSettled([...pending]);
       await closeHttpServer(server);
     },
+  };
+}
+
+function internalError(): TwilioError {
+  return { status: 500, code: 20500, message: 'An internal server error has occurred' };
+}
+
+/** One page of the message list, newest first, in Twilio's list shape (twilio-node reads `messages` and paging). */
+function listPage(kept: SinkSms[], accountSid: string, query: URLSearchParams) {
+  const to = query.get('To');
+  const from = query.get('From');
+  const pageSize = Math.min(Math.max(Number(query.get('PageSize')) || 50, 1), 1000);
+  const page = Math.max(Number(query.get('Page')) || 0, 0);
+  const matching = kept.filter((m) => (!to || m.to === to) && (!from || m.from === from)).reverse();
+  const slice = matching.slice(page * pageSize, (page + 1) * pageSize);
+  const base = `${API_PREFIX}${accountSid}/Messages.json`;
+  const pageUri = (n: number) => {
+    const params = new URLSearchParams({ ...(to ? { To: to } : {}), ...(from ? { From: from } : {}) });
+    params.set('PageSize', String(pageSize));
+    params.set('Page', String(n));
+    return `${base}?${params.toString()}`;
+  };
+  const hasNext = (page + 1) * pageSize < matching.length;
+  return {
+    messages: slice.map(toTwilioJson),
+    page,
+    page_size: pageSize,
+    start: page * pageSize,
+    end: page * pageSize + Math.max(slice.length - 1, 0),
+    uri: pageUri(page),
+    first_page_uri: pageUri(0),
+    next_page_uri: hasNext ? pageUri(page + 1) : null,
+    previous_page_uri: page > 0 ? pageUri(page - 1) : null,
   };
 }
 

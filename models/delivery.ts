@@ -1,10 +1,14 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 /**
- * Ledger states. Final: sent, blocked, capped, failed, skipped (a missed date; a retry returns them as recorded). Not final:
+ * Ledger states. Final: sent, blocked, capped, failed, skipped (a missed date), unknown (a retry returns them as
+ * recorded). Not final:
  * `sending` (an attempt is talking to the provider right now, or died doing so), `retrying` (the provider refused
- * with a transient error: nothing went out, the next attempt may send), `deferred` (quiet hours / cap, the workflow
- * sleeps and asks again with the same step id).
+ * with a transient error: nothing went out, the next attempt may send), `deferred` (quiet hours, a cap, a provider
+ * outage: the workflow sleeps and asks again with the same step id).
+ * `unknown`: the request reached the provider and no definite answer came back (a timeout, a reset after DATA, a
+ * Twilio 5xx, a worker killed mid-call) and nothing settled it: it may have gone out, so it is never sent again. A
+ * Twilio status callback still settles it as `sent`.
  */
 export const DELIVERY_STATES = [
   'sending',
@@ -15,11 +19,19 @@ export const DELIVERY_STATES = [
   'capped',
   'failed',
   'skipped',
+  'unknown',
 ] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
-export const FINAL_DELIVERY_STATES: readonly DeliveryState[] = ['sent', 'blocked', 'capped', 'failed', 'skipped'];
+export const FINAL_DELIVERY_STATES: readonly DeliveryState[] = [
+  'sent',
+  'blocked',
+  'capped',
+  'failed',
+  'skipped',
+  'unknown',
+];
 
-/** The reason of a `failed` entry whose earlier attempt may or may not have reached the customer (never resent). */
+/** Entries written before `unknown` was a state of its own: `failed` with this reason mean the same. */
 export const OUTCOME_UNKNOWN = 'outcome unknown';
 
 const deliverySchema = new Schema(
@@ -42,8 +54,10 @@ const deliverySchema = new Schema(
     reason: { type: String },
     /** Deferred until (quiet hours / cap window). */
     until: { type: Date },
-    /** Workflow time of the attempt that produced the current state. */
+    /** The attempt's own time (the time quiet hours and caps were judged at) for the current state. */
     at: { type: Date },
+    /** This machine's clock when the last attempt claimed the send: where a lookup of a lost answer starts. */
+    claimedAt: { type: Date },
     /** Attempts that reached the provider (a claim of the `sending` state). */
     attempts: { type: Number, default: 0 },
     to: { type: String },

@@ -1,4 +1,5 @@
-import { ActivityFailure, ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { DELIVER_PAUSE_AFTER_FAILED_ACTIVITY_MS } from './contracts/delivery-policy';
 import type { DeliveryChannel, DeliveryOutcome, DeliveryRequest, SendResult } from './contracts/journey-activities';
 import { toDate } from './dates';
 import { MINUTE_MS } from './durations';
@@ -48,8 +49,19 @@ export async function sendStep(
         request,
       ]);
     } catch (error) {
-      if (!isPermanentFailure(error)) throw error;
-      outcome = { status: 'failed', reason: error.cause instanceof Error ? error.cause.message : 'permanent failure' };
+      if (isPermanentFailure(error)) {
+        outcome = {
+          status: 'failed',
+          reason: error.cause instanceof Error ? error.cause.message : 'permanent failure',
+        };
+      } else if (error instanceof ActivityFailure && !isCancellation(error)) {
+        // Every attempt failed for another reason (the store away, workers dying): ask again later, same step id.
+        const reason = error.cause instanceof Error ? error.cause.message : 'activity failed';
+        const until = new Date(new Date().getTime() + DELIVER_PAUSE_AFTER_FAILED_ACTIVITY_MS);
+        outcome = { status: 'deferred', reason: `delivery attempts failed: ${reason}`, until: until.toISOString() };
+      } else {
+        throw error;
+      }
     } finally {
       run.tracker.doneWaiting();
     }

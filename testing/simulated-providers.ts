@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import nodemailer from 'nodemailer';
-import type SMTPTransport from 'nodemailer/lib/smtp-transport';
-import type MailMessage from 'nodemailer/lib/mailer/mail-message';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import Response from 'twilio/lib/http/response';
@@ -33,9 +31,8 @@ interface ScriptedFailure {
 }
 
 /**
- * The providers of the send path with nothing sent: a nodemailer transport of our own (nodemailer's custom transport
- * API) that builds each email and keeps it, and the real twilio client over an HTTP client that answers like Twilio
- * without a network. The send path above them runs unchanged: consent, quiet hours, caps, the ledger, rendering.
+ * The providers of the send path with nothing sent: a mailer that builds each email with nodemailer's MailComposer and
+ * keeps it, and the real twilio client over an HTTP client that answers like Twilio without a network. The send path above them runs unchanged: consent, quiet hours, caps, the ledger, rendering.
  * `fail` scripts refusals, answered in each provider's own terms, so the send path classifies them as it would the
  * real ones.
  */
@@ -50,31 +47,29 @@ export function createSimulatedProviders() {
     return scripted.kind;
   };
 
-  const mailer: Mailer = nodemailer.createTransport<SMTPTransport.SentMessageInfo>({
-    name: 'waymark-simulated',
-    version: '1',
-    send(mail: MailMessage<SMTPTransport.SentMessageInfo>, callback) {
+  const mailer: Mailer = {
+    async sendMail(mail) {
       const failure = takeFailure('email');
-      if (failure) return callback(smtpRefusal(failure), undefined as never);
-      const { data } = mail;
-      const envelope = mail.message.getEnvelope();
-      const messageId = mail.message.messageId();
-      const to = envelope.to.join(', ');
+      if (failure) throw smtpRefusal(failure);
+      const message = new MailComposer(mail).compile();
+      const envelope = message.getEnvelope();
+      const messageId = message.messageId();
       messages.push({
         channel: 'email',
-        to,
+        to: envelope.to.join(', '),
         from: String(envelope.from),
         providerMessageId: messageId,
-        ...(typeof data.subject === 'string' ? { subject: data.subject } : {}),
-        ...(typeof data.text === 'string' ? { text: data.text } : {}),
-        ...(typeof data.html === 'string' ? { html: data.html } : {}),
-        ...(data.headers && !Array.isArray(data.headers) ? { headers: data.headers as Record<string, string> } : {}),
+        ...(typeof mail.subject === 'string' ? { subject: mail.subject } : {}),
+        ...(typeof mail.text === 'string' ? { text: mail.text } : {}),
+        ...(typeof mail.html === 'string' ? { html: mail.html } : {}),
+        ...(mail.headers && !Array.isArray(mail.headers) ? { headers: mail.headers as Record<string, string> } : {}),
       });
-      callback(null, { envelope, messageId, accepted: envelope.to, rejected: [], pending: [], response: '250 kept' });
+      return { messageId, accepted: envelope.to, rejected: [], response: '250 kept' };
     },
-  });
+    close: () => undefined,
+  };
 
-  const twilioClient: SmsClient = twilio('ACsimulated0000000000000000000000', 'simulated', {
+  const client = twilio('ACsimulated0000000000000000000000', 'simulated', {
     httpClient: new SimulatedTwilioHttp((form) => {
       const failure = takeFailure('sms');
       if (failure) return twilioRefusal(failure);
@@ -95,6 +90,11 @@ export function createSimulatedProviders() {
       );
     }),
   });
+  const twilioClient: SmsClient = {
+    send: async (message) => (await client.messages.create(message)).sid,
+    findSent: async ({ to, body }) =>
+      messages.find((m) => m.channel === 'sms' && m.to === to && m.body === body)?.providerMessageId,
+  };
 
   return {
     mailer,
@@ -121,12 +121,15 @@ function smtpRefusal(kind: ProviderFailure): Error {
   return Object.assign(new Error(`${code} ${text} (simulated)`), { responseCode: code, code: 'EENVELOPE' });
 }
 
-/** Twilio's error body: 21211 (invalid 'To' number, 400) or 20503 (service unavailable, 503). */
+/**
+ * Twilio's error body: 21211 (invalid 'To' number, 400) or 20429 (too many requests, 429). A 4xx with Twilio's body
+ * says nothing was created; a 5xx would not (the send path records it `unknown`, never retried).
+ */
 function twilioRefusal(kind: ProviderFailure): Response<string> {
   const [status, code, message] =
     kind === 'permanent'
       ? [400, 21211, "The 'To' number is not a valid phone number (simulated)."]
-      : [503, 20503, 'Service unavailable (simulated).'];
+      : [429, 20429, 'Too many requests (simulated).'];
   return new Response(
     status,
     JSON.stringify({ status, code, message, more_info: `https://www.twilio.com/docs/errors/${code}` }),

@@ -4,7 +4,7 @@ import mongoose from 'mongoose';
 import type { Config } from '../config';
 import { createActivities } from '../activities';
 import { createMailer, type Mailer } from '../delivery/providers/smtp-transport';
-import { createTwilioClient, type SmsClient } from '../delivery/providers/twilio-client';
+import { createSmsClient, type SmsClient } from '../delivery/providers/twilio-client';
 import { createEventRouter } from '../routing/event-router';
 import { customerModel } from '../routing/segment-upkeep';
 import { workflowBundlerOptions } from './workflow-bundle';
@@ -38,7 +38,7 @@ export async function createWaymarkWorker(
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const mailer = overrides.providers?.mailer ?? createMailer(config);
-  const twilio = overrides.providers?.twilio ?? createTwilioClient(config);
+  const twilio = overrides.providers?.twilio ?? createSmsClient(config);
   // Audience matches enter journeys through the same router as API events.
   const taskQueue = overrides.taskQueue ?? config.TEMPORAL_TASK_QUEUE;
   const routeEvent = createEventRouter({

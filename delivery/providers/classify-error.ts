@@ -1,10 +1,15 @@
 import twilio from 'twilio';
 
 /**
- * Whether a provider's error is worth retrying. The send path turns `permanent` into a non-retryable activity failure
- * that is recorded in the ledger (a bad address stays bad), and lets `transient` ones go to Temporal's retry backoff.
+ * What a failed provider call says about the message (at most once, made precise):
+ * - `permanent`: it did not go out and never will as it is (bad address, invalid number): recorded `failed`;
+ * - `transient`: it did not go out (the request was never written: connection refused, DNS, TLS, an SMTP refusal,
+ *   a Twilio 4xx with its error body); a later attempt may send it;
+ * - `unknown`: the request was written and no definite answer came back (a timeout, a reset after the request or
+ *   after DATA, a Twilio 5xx): it may have gone out. Never sent again; settled by Twilio's message list or status
+ *   callback where possible, recorded `unknown` otherwise.
  */
-export type ProviderErrorKind = 'permanent' | 'transient';
+export type ProviderErrorKind = 'permanent' | 'transient' | 'unknown';
 
 export interface ProviderErrorClassification {
   kind: ProviderErrorKind;
@@ -17,37 +22,24 @@ export interface ProviderErrorClassification {
 /** The error type name the send path gives non-retryable provider failures (ApplicationFailure type). */
 export const PERMANENT_PROVIDER_ERROR = 'ProviderPermanentError';
 
-/** Twilio codes that say the recipient or the request is wrong: retrying the same message cannot succeed. */
-const TWILIO_PERMANENT_CODES = new Set([
-  21211, // invalid 'To' number
-  21408, // no permission to send to the region
-  21610, // recipient replied STOP
-  21612, // 'To' not reachable from 'From'
-  21614, // 'To' is not a mobile number
-  21602, // body required
-  21603, // 'From' required
-  21604, // 'To' required
-]);
-
-/** Socket-level failures: the provider was not reached or the connection broke; it may work a moment later. */
-const NETWORK_CODES = new Set([
+/**
+ * Failures that happen before a connection carries any request: no server ever saw the message. Everything else on
+ * a socket (a reset, a timeout, a hang-up, an abort) may come after the request was written.
+ */
+const BEFORE_REQUEST_CODES = new Set([
   'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-  'EPIPE',
   'ENOTFOUND',
   'EAI_AGAIN',
   'EHOSTUNREACH',
   'ENETUNREACH',
-  'ERR_NETWORK',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
+  'EADDRNOTAVAIL',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
-
-/** nodemailer's own codes for a connection that failed or broke (no SMTP reply to judge). */
-const SMTP_CONNECTION_CODES = new Set(['ECONNECTION', 'ESOCKET', 'EDNS', 'ETLS', 'EPROTOCOL']);
 
 /** nodemailer's codes for a mail that can never be sent as it is (bad envelope, unbuildable message). */
 const SMTP_PERMANENT_CODES = new Set(['EENVELOPE', 'EMESSAGE', 'ESTREAM']);
@@ -56,6 +48,7 @@ interface ErrorFields {
   code?: unknown;
   status?: unknown;
   responseCode?: unknown;
+  contentWritten?: unknown;
   message?: unknown;
 }
 
@@ -66,24 +59,30 @@ export function classifyProviderError(err: unknown): ProviderErrorClassification
   if (isTwilioRestException(err)) {
     const code = typeof err.code === 'number' ? err.code : undefined;
     const status = err.status;
-    const transient = status === 429 || status >= 500 || code === 20429;
-    const permanent = !transient && ((code !== undefined && TWILIO_PERMANENT_CODES.has(code)) || status >= 400);
-    return { kind: permanent ? 'permanent' : 'transient', provider: 'twilio', code: String(code ?? status), message };
+    const reported = String(code ?? status);
+    // A 5xx may come after Twilio created the message; a 4xx with Twilio's error body says it did not.
+    if (status >= 500 || code === undefined) return { kind: 'unknown', provider: 'twilio', code: reported, message };
+    // Any other 4xx: the request itself is wrong (invalid 'To' 21211, unsubscribed 21610, bad credentials 20003...).
+    const transient = status === 429 || code === 20429;
+    return { kind: transient ? 'transient' : 'permanent', provider: 'twilio', code: reported, message };
   }
 
-  // SMTP: the server's reply code decides (RFC 5321: 5xx permanent, 4xx transient), whatever nodemailer's code says.
+  // SMTP: a reply code is the server's own answer (RFC 5321: 5xx permanent, 4xx transient), even after DATA.
   if (typeof fields.responseCode === 'number' && fields.responseCode >= 400) {
     const kind = fields.responseCode >= 500 ? 'permanent' : 'transient';
     return { kind, provider: 'smtp', code: String(fields.responseCode), message };
   }
 
   const code = typeof fields.code === 'string' ? fields.code : '';
-  if (SMTP_PERMANENT_CODES.has(code)) return { kind: 'permanent', provider: 'smtp', code, message };
-  if (SMTP_CONNECTION_CODES.has(code)) return { kind: 'transient', provider: 'smtp', code, message };
-  if (NETWORK_CODES.has(code)) return { kind: 'transient', provider: 'network', code, message };
-  // Unknown failures are retried: Temporal's retry policy bounds them, and a wrongly retried send is still
-  // protected by the ledger, while a wrongly dropped one is lost.
-  return { kind: 'transient', provider: 'unknown', code, message };
+  if (typeof fields.contentWritten === 'boolean') {
+    // An SmtpSendError: no reply; whether the server may hold the mail depends on how far the attempt got.
+    if (fields.contentWritten) return { kind: 'unknown', provider: 'smtp', code, message };
+    const kind = SMTP_PERMANENT_CODES.has(code) ? 'permanent' : 'transient';
+    return { kind, provider: 'smtp', code, message };
+  }
+  if (BEFORE_REQUEST_CODES.has(code)) return { kind: 'transient', provider: 'network', code, message };
+  // Anything else may have reached the provider: unknown, never resent (at most once).
+  return { kind: 'unknown', provider: code ? 'network' : 'unknown', code, message };
 }
 
 export function isPermanentProviderError(err: unknown): boolean {

@@ -2,3 +2,4 @@
 export type * from './journey-activities';
 export * from './audience';
 export type * from './routing';
+export * from './delivery-policy';

@@ -24,7 +24,11 @@ export interface DeliveryRequest {
   topic?: string;
   legallyRequired?: boolean;
   data: Record<string, unknown>;
-  /** Workflow time of the attempt (ISO). Quiet hours and frequency-cap windows are judged at this instant. */
+  /**
+   * Workflow time of the ask (ISO). The deliver activity judges quiet hours and cap windows at its attempt's own time:
+   * the latest of this, the Temporal server's time when it scheduled the attempt, and the worker's clock (so a retry
+   * after an outage is judged when it happens, and time-skipping tests are judged on the test server's clock).
+   */
   at: string;
   /** Over a frequency cap: `skip` answers `capped`; `defer` answers `deferred` until the window frees up. */
   onCap: 'skip' | 'defer';
@@ -34,11 +38,13 @@ export interface DeliveryRequest {
 
 /**
  * sent: the provider accepted it (or the ledger shows an earlier attempt did).
- * deferred: inside quiet hours or over a cap with onCap=defer; the workflow sleeps until `until` and asks again.
+ * deferred: inside quiet hours, over a cap with onCap=defer, or the provider out for longer than the activity's
+ * retries; the workflow sleeps until `until` and asks again.
  * capped: over a frequency cap. blocked: no consent or no address. failed: permanent provider error.
  * skipped: judged after its `skipAfter` deadline (a missed date): nothing went out, on purpose.
+ * unknown: the provider got the request and its answer was lost; it may have gone out and is never sent again.
  */
-export type DeliveryStatus = 'sent' | 'deferred' | 'capped' | 'blocked' | 'failed' | 'skipped';
+export type DeliveryStatus = 'sent' | 'deferred' | 'capped' | 'blocked' | 'failed' | 'skipped' | 'unknown';
 
 export interface DeliveryOutcome {
   status: DeliveryStatus;

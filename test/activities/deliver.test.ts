@@ -9,6 +9,7 @@ import {
   type ActivityInboundCallsInterceptor,
   type Next,
 } from '@temporalio/worker';
+import { createDeliver } from '../../activities/deliver';
 import { checkEligibility } from '../../activities/eligibility';
 import { loadProfile } from '../../activities/load-profile';
 import { listSinkMails, listSinkSms } from '../../dev/sink-client';
@@ -18,7 +19,15 @@ import { cartUpdated } from '../../signals';
 import { journeyWorkflowId } from '../../sdk/workflow-id';
 import { journeyEvent } from '../support/events';
 import { createTimeSkippingEnv } from '../support/time-skipping';
-import { connectMongo, createCustomer, createSendPath, requireEnv, uid, type SendPath } from '../support/delivery';
+import {
+  connectMongo,
+  createCustomer,
+  createSendPath,
+  requireEnv,
+  uid,
+  zoneWhereItIs,
+  type SendPath,
+} from '../support/delivery';
 
 // The real send path inside a real Temporal worker (time-skipping test server), driven by the real abandoned-cart
 // journey: cart idle 1 h → reminder email (topic offers) → 24 h → SMS last call → 2 days → done.
@@ -47,13 +56,6 @@ class CrashAfterAcceptInterceptor implements ActivityInboundCallsInterceptor {
   }
 }
 
-/** An IANA fixed-offset zone in which `instant` reads `localHour` o'clock (Etc/GMT signs are inverted). */
-function zoneWhereItIs(localHour: number, instant: Date): string {
-  let offset = (localHour - instant.getUTCHours() + 24) % 24;
-  if (offset > 12) offset -= 24;
-  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
-}
-
 describe('deliver in a Temporal worker', () => {
   let env: TestWorkflowEnvironment;
   let worker: Worker;
@@ -71,7 +73,7 @@ describe('deliver in a Temporal worker', () => {
       connection: env.nativeConnection,
       taskQueue: TASK_QUEUE,
       workflowBundle,
-      activities: { checkEligibility, loadProfile, deliver: send.deliver },
+      activities: { checkEligibility, loadProfile, deliver: createDeliver(send) },
       interceptors: { activity: [() => ({ inbound: new CrashAfterAcceptInterceptor() })] },
     });
     running = worker.run();

@@ -1,12 +1,11 @@
-import type { Transporter } from 'nodemailer';
 import { startSmtpSink, type SinkMail, type SmtpSink } from '../../dev/smtp-sink';
-import { createMailer } from '../../delivery/providers/smtp-transport';
+import { createMailer, type Mailer } from '../../delivery/providers/smtp-transport';
 import { classifyProviderError } from '../../delivery/providers/classify-error';
 import { clearSinkMails, listSinkMails } from '../../dev/sink-client';
 
-describe('SMTP sink with the real nodemailer pooled transport', () => {
+describe('SMTP sink with the real nodemailer SMTP connection', () => {
   let sink: SmtpSink;
-  let mailer: Transporter;
+  let mailer: Mailer;
 
   beforeAll(async () => {
     sink = await startSmtpSink({ smtpPort: 0, httpPort: 0 });

@@ -92,7 +92,7 @@ describe('Twilio sink with the real twilio client', () => {
   it.each([
     ['+15005550004', 400, 21610, 'permanent'],
     ['+15005550010', 429, 20429, 'transient'],
-    ['+15005550011', 500, 20500, 'transient'],
+    ['+15005550011', 500, 20500, 'unknown'],
   ] as const)('answers the magic number %s with %i / %i: %s', async (to, status, code, kind) => {
     const error = await sendError(to);
 

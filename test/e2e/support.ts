@@ -7,7 +7,10 @@ import { uniqueTaskQueue, workflowCodeOptions } from '../support/servers';
 export const API_KEY = 'e2e-key';
 
 /** The real API and the real worker (every journey, every activity) against one Temporal server. */
-export async function startWaymark(temporalAddress: string): Promise<{
+export async function startWaymark(
+  temporalAddress: string,
+  overrides: Record<string, string> = {},
+): Promise<{
   app: FastifyInstance;
   waymark: WaymarkWorker;
   config: Config;
@@ -20,6 +23,7 @@ export async function startWaymark(temporalAddress: string): Promise<{
     TEMPORAL_TASK_QUEUE: uniqueTaskQueue('e2e'),
     API_KEYS: API_KEY,
     QUIET_HOURS: '',
+    ...overrides,
   });
   const waymark = await createWaymarkWorker(config, workflowCodeOptions());
   const running = waymark.worker.run();

@@ -1,9 +1,9 @@
-import type { Transporter } from 'nodemailer';
+import type { Mailer } from '../../delivery/providers/smtp-transport';
 import type { Twilio } from 'twilio';
 import { Profile } from '../../models/profile';
 
 /** The smallest real chain: a profile into MongoDB, a mail over SMTP, an SMS through Twilio's API. */
-export function createSmokeActivities(deps: { mailer: Transporter; twilio: Twilio; smsFrom: string }) {
+export function createSmokeActivities(deps: { mailer: Mailer; twilio: Twilio; smsFrom: string }) {
   return {
     async saveProfile(input: { id: string; email: string; phone: string }): Promise<void> {
       await Profile.updateOne(

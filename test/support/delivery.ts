@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
-import type { Transporter } from 'nodemailer';
-import type { Twilio } from 'twilio';
 import { loadConfig, type Config } from '../../config';
-import { createDeliver } from '../../activities/deliver';
-import { createMailer } from '../../delivery/providers/smtp-transport';
-import { createTwilioClient } from '../../delivery/providers/twilio-client';
-import type { DeliveryRequest } from '../../sdk/contracts/journey-activities';
+import { asActivityFailure } from '../../activities/deliver';
+import { createSendPath as createDomainSendPath, type SendAttempt } from '../../delivery/send-path';
+import { createMailer, type Mailer } from '../../delivery/providers/smtp-transport';
+import { createSmsClient, type SmsClient } from '../../delivery/providers/twilio-client';
+import type { DeliveryOutcome, DeliveryRequest } from '../../sdk/contracts/journey-activities';
 import { Profile } from '../../models/profile';
 
 // Shared by the delivery suites: the real servers of the Jest global setup (MONGODB_URI, SMTP_URL, ...).
@@ -23,17 +22,31 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 export interface SendPath {
   config: Config;
-  mailer: Transporter;
-  twilio: Twilio;
-  deliver: ReturnType<typeof createDeliver>;
+  mailer: Mailer;
+  twilio: SmsClient;
+  /**
+   * The send path with the deliver activity's failure mapping, one attempt judged at `attempt.at` (default: the
+   * request's own time, so tests pick the instant quiet hours and caps are judged at).
+   */
+  deliver(request: DeliveryRequest, attempt?: Partial<SendAttempt>): Promise<DeliveryOutcome>;
   close(): void;
 }
 
 export function createSendPath(overrides: Partial<Config> = {}): SendPath {
   const config = testConfig(overrides);
   const mailer = createMailer(config);
-  const twilio = createTwilioClient(config);
-  return { config, mailer, twilio, deliver: createDeliver({ config, mailer, twilio }), close: () => mailer.close() };
+  const twilio = createSmsClient(config);
+  const send = createDomainSendPath({ config, mailer, twilio });
+  return {
+    config,
+    mailer,
+    twilio,
+    deliver: (request, attempt = {}) =>
+      send(request, { at: new Date(request.at), last: false, ...attempt }).catch((error: unknown) => {
+        throw asActivityFailure(error);
+      }),
+    close: () => mailer.close(),
+  };
 }
 
 export async function connectMongo(): Promise<void> {
@@ -95,4 +108,25 @@ export function request(customerId: string, overrides: Partial<DeliveryRequest> 
     onCap: 'skip',
     ...overrides,
   };
+}
+
+/**
+ * A named IANA zone (one the API accepts) in which `instant` reads `localHour` o'clock, on a whole-hour offset that
+ * holds for two days around it (no DST change mid-test).
+ */
+export function zoneWhereItIs(localHour: number, instant: Date): string {
+  const offsetAt = (zone: string, at: Date) => {
+    const local = new Date(at.toLocaleString('en-US', { timeZone: zone }));
+    const utc = new Date(at.toLocaleString('en-US', { timeZone: 'UTC' }));
+    return Math.round((local.getTime() - utc.getTime()) / 60_000);
+  };
+  const day = 24 * 3600_000;
+  for (const zone of ['UTC', ...Intl.supportedValuesOf('timeZone')]) {
+    const offset = offsetAt(zone, instant);
+    if (offset % 60 !== 0 || (instant.getUTCHours() + offset / 60 + 48) % 24 !== localHour) continue;
+    const before = new Date(instant.getTime() - day);
+    const after = new Date(instant.getTime() + 2 * day);
+    if (offsetAt(zone, before) === offset && offsetAt(zone, after) === offset) return zone;
+  }
+  throw new Error(`no whole-hour zone reads ${localHour}:xx at ${instant.toISOString()}`);
 }

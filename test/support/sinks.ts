@@ -1,5 +1,11 @@
+import type { SmtpSinkFault } from '../../dev/smtp-sink';
+import type { TwilioSinkFault } from '../../dev/twilio-sink';
 import {
   clearSinkMails,
+  clearSmtpSinkFaults,
+  clearTwilioSinkFaults,
+  setSmtpSinkFault,
+  setTwilioSinkFault,
   clearSinkSms,
   listSinkMails,
   listSinkSms,
@@ -19,6 +25,12 @@ export const sinks = {
   sms: (to?: string) => listSinkSms(serverEnv('TWILIO_API_URL'), to),
   waitForSms: (opts: WaitOptions = {}) => waitForSinkSms(serverEnv('TWILIO_API_URL'), opts),
   clearSms: () => clearSinkSms(serverEnv('TWILIO_API_URL')),
+  smtpFault: (address: string, fault: SmtpSinkFault, times?: number) =>
+    setSmtpSinkFault(serverEnv('SMTP_SINK_URL'), address, fault, times),
+  twilioFault: (to: string, fault: TwilioSinkFault, opts: { times?: number; holdMs?: number } = {}) =>
+    setTwilioSinkFault(serverEnv('TWILIO_API_URL'), to, fault, opts),
+  clearFaults: () =>
+    Promise.all([clearSmtpSinkFaults(serverEnv('SMTP_SINK_URL')), clearTwilioSinkFaults(serverEnv('TWILIO_API_URL'))]),
   inboundSms: (sms: { from: string; to: string; body: string; url: string }) =>
     sendInboundSms(serverEnv('TWILIO_API_URL'), sms),
 };

@@ -1,5 +1,6 @@
 import twilio from 'twilio';
 import { classifyProviderError } from '../../../delivery/providers/classify-error';
+import { SmtpSendError } from '../../../delivery/providers/smtp-transport';
 
 const twilioError = (statusCode: number, code: number) =>
   new twilio.RestException({ statusCode, body: { code, message: `twilio ${code}`, more_info: 'https://x' } });
@@ -24,12 +25,15 @@ describe('classifyProviderError', () => {
     });
   });
 
+  it('a Twilio 429 / 20429 (its error body: nothing was created) is transient', () => {
+    expect(classifyProviderError(twilioError(429, 20429))).toMatchObject({ kind: 'transient', provider: 'twilio' });
+  });
+
   it.each([
-    [429, 20429],
     [500, 20500],
     [503, 20503],
-  ])('a Twilio %i / %i is transient', (status, code) => {
-    expect(classifyProviderError(twilioError(status, code))).toMatchObject({ kind: 'transient', provider: 'twilio' });
+  ])('a Twilio %i / %i may come after Twilio created the message: unknown', (status, code) => {
+    expect(classifyProviderError(twilioError(status, code))).toMatchObject({ kind: 'unknown', provider: 'twilio' });
   });
 
   it('an SMTP 5xx reply is permanent and a 4xx reply transient, whatever nodemailer code wraps it', () => {
@@ -46,26 +50,41 @@ describe('classifyProviderError', () => {
     expect(classifyProviderError(smtpError({ code: 'EMESSAGE', responseCode: 421 })).kind).toBe('transient');
   });
 
-  it('an envelope nodemailer cannot send (no reply code) is permanent', () => {
-    expect(classifyProviderError(smtpError({ code: 'EENVELOPE' }))).toMatchObject({
-      kind: 'permanent',
-      code: 'EENVELOPE',
-    });
+  it('an SMTP failure without a reply: transient before the content was written, unknown after', () => {
+    for (const code of ['ECONNECTION', 'ESOCKET', 'EDNS', 'ETIMEDOUT', 'ETLS']) {
+      expect(classifyProviderError(new SmtpSendError(smtpError({ code }), false))).toMatchObject({
+        kind: 'transient',
+        provider: 'smtp',
+        code,
+      });
+      expect(classifyProviderError(new SmtpSendError(smtpError({ code }), true))).toMatchObject({
+        kind: 'unknown',
+        provider: 'smtp',
+        code,
+      });
+    }
+    expect(classifyProviderError(new SmtpSendError(smtpError({ code: 'EENVELOPE' }), false)).kind).toBe('permanent');
   });
 
-  it.each(['ECONNECTION', 'ESOCKET', 'EDNS'])('the nodemailer connection failure %s is transient', (code) => {
-    expect(classifyProviderError(smtpError({ code }))).toMatchObject({ kind: 'transient', provider: 'smtp', code });
-  });
+  it.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'CERT_HAS_EXPIRED'])(
+    'the network error %s comes before any request was written: transient',
+    (code) => {
+      expect(classifyProviderError(Object.assign(new Error('socket'), { code }))).toMatchObject({
+        kind: 'transient',
+        provider: 'network',
+      });
+    },
+  );
 
-  it.each(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND'])('the network error %s is transient', (code) => {
-    expect(classifyProviderError(Object.assign(new Error('socket'), { code }))).toMatchObject({
-      kind: 'transient',
-      provider: 'network',
-    });
-  });
+  it.each(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ERR_CANCELED'])(
+    'the network error %s may come after the request was written: unknown',
+    (code) => {
+      expect(classifyProviderError(Object.assign(new Error('socket'), { code }))).toMatchObject({ kind: 'unknown' });
+    },
+  );
 
-  it('an error it does not recognise is transient, so a retry with backoff decides', () => {
-    expect(classifyProviderError(new Error('surprise'))).toMatchObject({ kind: 'transient', provider: 'unknown' });
-    expect(classifyProviderError('a string')).toMatchObject({ kind: 'transient', message: 'a string' });
+  it('an error it does not recognise is unknown: it is never retried into a second copy', () => {
+    expect(classifyProviderError(new Error('surprise'))).toMatchObject({ kind: 'unknown', provider: 'unknown' });
+    expect(classifyProviderError('a string')).toMatchObject({ kind: 'unknown', message: 'a string' });
   });
 });
