@@ -49,6 +49,17 @@ const configSchema = z.object({
     (v) => (v === '' ? undefined : v),
     z.coerce.number().int().min(0).default(1000),
   ),
+  /**
+   * A workflow bundle built ahead (`bundleWorkflowCode` from @temporalio/worker, written to a file): the worker loads
+   * it instead of bundling workflows/ at start, as Temporal recommends for production (and restarts take seconds).
+   */
+  WORKFLOW_BUNDLE: z.string().optional(),
+  /**
+   * Fault suite only (test/faults): `<point>:<n>[:<maxDelayMs>]` makes the worker SIGKILL itself the n-th time the
+   * send path passes <point> (after-claim, call-started, after-accept), after a random delay up to maxDelayMs. Unset
+   * in production: every fault point is a no-op.
+   */
+  WAYMARK_FAULT_KILL: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

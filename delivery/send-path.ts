@@ -7,6 +7,7 @@ import { classifyProviderError } from './providers/classify-error';
 import type { Mailer } from './providers/smtp-transport';
 import type { SmsClient } from './providers/twilio-client';
 import { findHigherPriority, journeyPriority, parseArbitrationWindow } from './arbitration';
+import { faultPoints, parseFaultKill } from './fault-points';
 import { decideConsent, type ConsentProfile } from './consent';
 import { capFor, parseFrequencyCaps } from './frequency-cap-rules';
 import { releaseCapSlot, reserveCapSlot } from './frequency-caps';
@@ -82,6 +83,7 @@ export function createSendPath(deps: SendPathDeps) {
   const quietHours = parseQuietHours(config.QUIET_HOURS);
   const caps = parseFrequencyCaps(config.FREQUENCY_CAPS);
   const arbitrationWindowMs = parseArbitrationWindow(config.ARBITRATION_WINDOW);
+  const faultPoint = faultPoints(parseFaultKill(config.WAYMARK_FAULT_KILL));
 
   return async function send(request: DeliveryRequest, attempt: SendAttempt): Promise<DeliveryOutcome> {
     const id = ledgerId(request.workflowId, request.stepId, request.entryId);
@@ -170,10 +172,13 @@ export function createSendPath(deps: SendPathDeps) {
       return settleLostAttempt(id, request, claim.entry);
     }
 
+    faultPoint('after-claim');
+
     // 5. the provider
     const provider = request.channel === 'email' ? 'smtp' : request.channel === 'sms' ? 'twilio' : 'web';
     let providerMessageId: string;
     try {
+      faultPoint('call-started');
       providerMessageId = await callProvider(id, request, consent.address, content, attempt);
     } catch (err) {
       const classified = classifyProviderError(err);
@@ -198,6 +203,7 @@ export function createSendPath(deps: SendPathDeps) {
         at,
       );
     }
+    faultPoint('after-accept');
     await finishSending(id, 'sent', { providerMessageId, provider });
     return { status: 'sent', providerMessageId };
   };

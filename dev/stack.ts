@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { WAYMARK_SEARCH_ATTRIBUTES } from '../sdk/search-attributes';
-import { startServerProcess, waitUntilReady } from './child-process';
+import { startServerProcess, waitUntilReady, type ServerProcess } from './child-process';
 import { freePort, portFrom } from './free-port';
 import { provisionTemporalCli } from './provision/temporal-cli';
 import { onPath } from './provision/run-command';
@@ -57,12 +57,22 @@ export interface StackEnv {
   TWILIO_AUTH_TOKEN: string;
 }
 
+/** A server the stack started, as fault tests see it. */
+export interface RestartableServer {
+  /** The process id of the running server. */
+  pid(): number | undefined;
+  /** Kills it by process id (SIGKILL: no clean shutdown) and starts it again on the same port with the same data. */
+  restart(): Promise<void>;
+}
+
 export interface Stack {
   env: StackEnv;
   /** The MongoDB-wire server the stack started, or undefined when MONGODB_URI was given. */
   store?: StoreKind;
   /** Its process id (fault tests kill it). */
   storePid?: number;
+  /** The Temporal dev server (started from the Temporal CLI) and the store, when the stack started them. */
+  servers: Partial<Record<'temporal' | 'store', RestartableServer>>;
   stop(): Promise<void>;
 }
 
@@ -89,7 +99,27 @@ async function pickPort(options: StackOptions, name: keyof StackPorts): Promise<
   return port;
 }
 
-async function startTemporal(options: StackOptions, stoppers: Array<() => Promise<void>>) {
+/** SIGKILLs a process and resolves once it is gone. */
+async function killByPid(pid: number | undefined): Promise<void> {
+  if (pid === undefined) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return; // already gone
+  }
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+type Servers = Stack['servers'];
+
+async function startTemporal(options: StackOptions, stoppers: Array<() => Promise<void>>, servers: Servers) {
   const port = await pickPort(options, 'temporal');
   const uiPort = options.ui ? await pickPort(options, 'temporalUi') : undefined;
   const dbFilename = path.join(options.dataDir, 'temporal.db');
@@ -115,24 +145,47 @@ async function startTemporal(options: StackOptions, stoppers: Array<() => Promis
   const args = ['server', 'start-dev', '--ip', HOST, '--port', String(port), '--db-filename', dbFilename];
   args.push('--http-port', String(await freePort(HOST)), '--metrics-port', String(await freePort(HOST)));
   args.push(...(uiPort ? ['--ui-port', String(uiPort), '--ui-ip', HOST] : ['--headless']), ...tuning);
-  const server = startServerProcess('temporal', cli, args);
+  const ready = (server: ServerProcess) =>
+    waitUntilReady(server, async () => {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return true;
+      } finally {
+        await connection.close();
+      }
+    });
+  let server = startServerProcess('temporal', cli, args);
   stoppers.push(() => server.stop());
-  await waitUntilReady(server, async () => {
-    const connection = await Connection.connect({ address, connectTimeout: 1000 });
-    try {
-      await connection.workflowService.getSystemInfo({});
-      return true;
-    } finally {
-      await connection.close();
-    }
-  });
+  await ready(server);
+  servers.temporal = {
+    pid: () => server.child.pid,
+    restart: async () => {
+      await killByPid(server.child.pid);
+      server = startServerProcess('temporal', cli, args);
+      await ready(server);
+    },
+  };
   return { address, uiUrl };
 }
 
-async function startMongo(options: StackOptions, stoppers: Array<() => Promise<void>>, store: StoreKind) {
+async function startMongo(
+  options: StackOptions,
+  stoppers: Array<() => Promise<void>>,
+  store: StoreKind,
+  servers: Servers,
+) {
   const port = await pickPort(options, 'mongo');
-  const server = await startStore(store, { dataDir: options.dataDir, host: HOST, port, log: options.log });
-  stoppers.push(server.stop);
+  const storeOptions = { dataDir: options.dataDir, host: HOST, port, log: options.log };
+  let server = await startStore(store, storeOptions);
+  stoppers.push(() => server.stop());
+  servers.store = {
+    pid: () => server.pid,
+    restart: async () => {
+      await killByPid(server.pid);
+      server = await startStore(store, storeOptions);
+    },
+  };
   return server;
 }
 
@@ -160,6 +213,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const store = given.MONGODB_URI ? undefined : chooseStore(given, onPath('mongod') !== undefined);
   mkdirSync(options.dataDir, { recursive: true });
   const stoppers: Array<() => Promise<void>> = [];
+  const servers: Servers = {};
   const stop = async () => {
     for (const s of stoppers.reverse()) await s().catch(() => undefined);
   };
@@ -167,8 +221,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const [temporal, mongo] = await allOrOneError([
       given.TEMPORAL_ADDRESS
         ? Promise.resolve({ address: given.TEMPORAL_ADDRESS, uiUrl: given.TEMPORAL_UI_URL })
-        : startTemporal(options, stoppers),
-      store ? startMongo(options, stoppers, store) : Promise.resolve({ uri: given.MONGODB_URI!, pid: undefined }),
+        : startTemporal(options, stoppers, servers),
+      store
+        ? startMongo(options, stoppers, store, servers)
+        : Promise.resolve({ uri: given.MONGODB_URI!, pid: undefined }),
     ] as const);
     const env: StackEnv = {
       TEMPORAL_ADDRESS: temporal.address,
@@ -200,7 +256,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       stoppers.push(() => twilio.close());
       env.TWILIO_API_URL = twilio.url;
     }
-    return { env, store, storePid: mongo.pid, stop };
+    return { env, store, storePid: mongo.pid, servers, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -7,7 +7,8 @@ import { ensureAudienceSchedules } from './schedules';
 async function main() {
   const config = loadConfig();
   const log = pino({ level: config.LOG_LEVEL, name: 'waymark-worker' });
-  const { worker, temporal, close } = await createWaymarkWorker(config);
+  const bundle = config.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } } : {};
+  const { worker, temporal, close } = await createWaymarkWorker(config, bundle);
   await ensureAudienceSchedules(temporal, config);
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker started');
   // Worker.run() shuts down gracefully on SIGINT/SIGTERM (Runtime's default shutdown signals).

@@ -114,7 +114,10 @@ async function main() {
     const deadline = Date.now() + 180_000;
     let finished = 0;
     while (Date.now() < deadline) {
-      const steps = await Delivery.countDocuments({ workflowId: { $in: ids }, state: { $in: ['sent', 'failed'] } });
+      const steps = await Delivery.countDocuments({
+        workflowId: { $in: ids },
+        state: { $in: ['sent', 'failed', 'unknown'] },
+      });
       finished = steps;
       if (steps >= RUNS * 3) break;
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -161,7 +164,7 @@ async function main() {
     check(Math.max(...smsCounts) <= 1, `no customer got an SMS twice (most to one: ${Math.max(...smsCounts)})`);
     const entries = await Delivery.find({ workflowId: { $in: ids } }).lean();
     const sentByLedger = entries.filter((e) => e.state === 'sent');
-    const unknown = entries.filter((e) => e.state === 'failed');
+    const unknown = entries.filter((e) => e.state === 'unknown' || e.state === 'failed');
     check(entries.length <= RUNS * 3, `${entries.length} ledger entries for ${RUNS * 3} steps (one per step at most)`);
     const sentMailsLedger = sentByLedger.filter((e) => e.channel === 'email').length;
     const sentSmsLedger = sentByLedger.filter((e) => e.channel === 'sms').length;
@@ -171,7 +174,7 @@ async function main() {
     check(sentSmsLedger <= texted, `ledger says ${sentSmsLedger} SMS sent, the Twilio sink holds ${texted}`);
     check(
       mailed + unknown.filter((e) => e.channel === 'email').length >= RUNS,
-      `every mail went out or is recorded as failed (${mailed} delivered, ` +
+      `every mail went out or is recorded unknown (${mailed} delivered, ` +
         `${unknown.filter((e) => e.channel === 'email').length} outcome unknown after the kill)`,
     );
     check(workerB.child.exitCode === null, `worker ${workerB.pid} carried on (still running)`);
