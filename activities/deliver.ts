@@ -23,7 +23,8 @@ export function asActivityFailure(error: unknown): unknown {
 /**
  * The attempt's own time: the latest of the workflow's ask, the Temporal server's clock when it scheduled this
  * attempt, and this machine's clock. In production the last one wins (a retry after an outage is judged when it
- * runs); on the time-skipping test server, whose clock runs ahead, the server's schedule time does.
+ * runs); on the time-skipping test server, whose clock runs ahead, the server's schedule time does (for a retry it
+ * reports when the previous attempt failed: judged up to one backoff interval early there).
  */
 export function attemptTime(request: DeliveryRequest, scheduledMs: number | undefined, nowMs = Date.now()): Date {
   const asked = Date.parse(request.at);
