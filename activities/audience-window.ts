@@ -1,5 +1,6 @@
 import { Profile } from '../models/profile';
 import { findAudience } from '../journeys/find-audience';
+import { cursorPages } from './cursor-pages';
 import type { AudienceMatch, AudienceProfile } from '../sdk/contracts/audience';
 
 export interface AudienceWindowRead {
@@ -39,22 +40,11 @@ export async function* readAudienceWindow(read: AudienceWindowRead): AsyncGenera
     .limit(read.pageSize * read.maxPages)
     .lean<AudienceProfile[]>()
     .cursor({ batchSize: read.pageSize });
-  try {
-    let page: AudienceProfile[] = [];
-    const emit = (): AudienceWindowPage => ({
+  for await (const page of cursorPages(cursor as AsyncIterable<AudienceProfile> & typeof cursor, read.pageSize)) {
+    yield {
       profilesScanned: page.length,
       matches: page.flatMap((profile) => audience.matchesOf(profile, window)),
       lastId: page[page.length - 1]._id,
-    });
-    for await (const profile of cursor as AsyncIterable<AudienceProfile>) {
-      page.push(profile);
-      if (page.length === read.pageSize) {
-        yield emit();
-        page = [];
-      }
-    }
-    if (page.length > 0) yield emit();
-  } finally {
-    await cursor.close();
+    };
   }
 }

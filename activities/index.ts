@@ -4,10 +4,12 @@ import type { SmsClient } from '../delivery/providers/twilio-client';
 import type { RouteEvent } from '../sdk/contracts/routing';
 import type { AudienceActivities } from '../sdk/contracts/audience';
 import type { JourneyActivities } from '../sdk/contracts/journey-activities';
+import type { RecheckCustomer, SegmentRecheckActivities } from '../sdk/contracts/segment-recheck';
 import { createAudienceActivities } from './audience-activities';
 import { createDeliver } from './deliver';
 import { checkEligibility } from './eligibility';
 import { loadProfile } from './load-profile';
+import { createSegmentRecheckActivities } from './segment-recheck';
 
 /** What activities need from the process: one pooled SMTP transport, one Twilio client, the event router. */
 export interface ActivityDeps {
@@ -16,6 +18,8 @@ export interface ActivityDeps {
   twilio: SmsClient;
   /** How audience matches enter their journeys: the same router the API uses (the worker wires it in). */
   routeEvent: RouteEvent;
+  /** How the segment recheck sweep evaluates a due profile again: routing/'s recheck (the worker wires it in). */
+  recheckCustomer: RecheckCustomer;
 }
 
 /**
@@ -28,7 +32,8 @@ export function createActivities(deps: ActivityDeps) {
     loadProfile,
     deliver: createDeliver(deps),
     ...createAudienceActivities({ routeEvent: deps.routeEvent }),
-  } satisfies JourneyActivities & AudienceActivities;
+    ...createSegmentRecheckActivities({ recheckCustomer: deps.recheckCustomer }),
+  } satisfies JourneyActivities & AudienceActivities & SegmentRecheckActivities;
 }
 
 export type WaymarkActivities = ReturnType<typeof createActivities>;

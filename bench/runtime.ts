@@ -14,6 +14,7 @@ import { createActivities } from '../activities';
 import { createMailer } from '../delivery/providers/smtp-transport';
 import { createSmsClient } from '../delivery/providers/twilio-client';
 import { createEventRouter } from '../routing/event-router';
+import { createSegmentRechecker } from '../routing/segment-recheck';
 import { Profile } from '../models/profile';
 import { workflowBundlerOptions } from '../worker/workflow-bundle';
 import { openLoop } from './support/open-loop';
@@ -93,6 +94,7 @@ async function main() {
     for (const [round, side] of order.entries()) {
       const taskQueue = `bench-runtime-${servers.tag}-${round}`;
       const routeEvent = createEventRouter({ client, taskQueue });
+      const recheckCustomer = createSegmentRechecker({ client, taskQueue });
       const worker = await Worker.create({
         connection: native,
         taskQueue,
@@ -100,7 +102,7 @@ async function main() {
         // The product worker's bundling (signals preloaded, shared by every run), for both sides alike.
         bundlerOptions: workflowBundlerOptions,
         maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
-        activities: createActivities({ config, mailer, twilio, routeEvent }),
+        activities: createActivities({ config, mailer, twilio, routeEvent, recheckCustomer }),
       });
       const customer = (i: number) => `rt-${servers.tag}-${round * opts.runs + i}`;
       const workflowIds = Array.from({ length: opts.runs }, (_, i) => `bench-runtime/${customer(i)}`);

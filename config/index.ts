@@ -40,6 +40,11 @@ const configSchema = z.object({
    */
   SEGMENT_UPKEEP: z.enum(['on', 'off']).default('on'),
   /**
+   * How often the segment recheck sweep looks for behaviour windows that lapsed without an event (a customer leaves
+   * window-shoppers when their last views age out), e.g. `1 hour`. How late an exit may be, at most.
+   */
+  SEGMENT_RECHECK_EVERY: z.string().default('15 minutes'),
+  /**
    * Workflow runs a worker keeps in memory between their tasks (Temporal's sticky cache, `maxCachedWorkflows`); 0
    * turns it off. A run evicted from it replays its history on its next task (milliseconds for a journey), so this
    * bounds the worker's memory, not how many runs it serves. The SDK's own default (about 600 per GiB of V8 heap,

@@ -6,7 +6,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { buildServer } from '../api/server';
 import { createWaymarkWorker } from '../worker/create-worker';
-import { ensureAudienceSchedules } from '../worker/schedules';
+import { ensureSchedules } from '../worker/schedules';
 import { startStack } from './stack';
 import { ProvisionError } from './provision/provision-error';
 import { portFrom } from './free-port';
@@ -35,7 +35,7 @@ async function main() {
   await mongoose.connect(config.MONGODB_URI);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  await ensureAudienceSchedules(temporal, config);
+  await ensureSchedules(temporal, config);
   const { worker, close: closeWorker } = await createWaymarkWorker(config);
   const workerRun = worker.run();
   const api = await buildServer({ config, temporal, logger: { level: 'warn' } });

@@ -24,7 +24,7 @@ export function customerModel(upkeep: 'on' | 'off' = 'on'): CustomerModel {
   return upkeep === 'off' ? { segments: [] } : { segments: newestSegments(segmentCatalog), scoreModel };
 }
 
-interface UpkeepProfile {
+export interface UpkeepProfile {
   _id: string;
   mergedIds?: string[] | null;
   mergedInto?: string | null;
@@ -32,6 +32,7 @@ interface UpkeepProfile {
   score?: ScoreState | null;
   behaviour?: BehaviourState | null;
   segmentsRecheckAt?: Date | null;
+  updatedAt?: Date | null;
   [field: string]: unknown;
 }
 
@@ -39,6 +40,58 @@ export interface UpkeepResult {
   /** Profiles merged into this one: their runs still carry their ids. */
   mergedIds: string[];
   changes: MembershipChange[];
+}
+
+/** What one evaluation of a profile decided: the fields to write and who entered or left which segment. */
+export interface UpkeepPlan {
+  set: Record<string, unknown>;
+  unset: Record<string, ''>;
+  changes: MembershipChange[];
+}
+
+/** Score, behaviour windows and memberships of one profile after an event (or none: the passing of time), at `now`. */
+export function planUpkeep(
+  model: CustomerModel,
+  profile: UpkeepProfile,
+  event: JourneyEvent | undefined,
+  now: Date,
+): UpkeepPlan {
+  const score = event && model.scoreModel ? applyScoreEvent(model.scoreModel, profile.score, event) : profile.score;
+  const behaviour = event ? recordBehaviour(model.segments, profile.behaviour, event) : profile.behaviour;
+  const { inside, recheckAt } = evaluateSegments(model.segments, { ...profile, score, behaviour }, now);
+  const { memberships, changes } = diffMembership(profile.segments, inside, now);
+  const set: Record<string, unknown> = {};
+  const unset: Record<string, ''> = {};
+  if (score !== profile.score) set.score = score;
+  if (behaviour !== profile.behaviour) set.behaviour = behaviour;
+  if (changes.length > 0 || memberships.some((m, i) => m.version !== profile.segments?.[i]?.version)) {
+    if (memberships.length > 0) set.segments = memberships;
+    else unset.segments = '';
+  }
+  if (recheckAt?.getTime() !== profile.segmentsRecheckAt?.getTime()) {
+    if (recheckAt) set.segmentsRecheckAt = recheckAt;
+    else unset.segmentsRecheckAt = '';
+  }
+  return { set, unset, changes };
+}
+
+/**
+ * Writes a plan to the profile. With `unchangedSince` (the `updatedAt` the plan was made from) only if no other write
+ * came in between: answers false then, and nothing is written.
+ */
+export async function writeUpkeep(
+  customerId: string,
+  plan: UpkeepPlan,
+  unchangedSince?: { updatedAt: Date | null },
+): Promise<boolean> {
+  const { set, unset } = plan;
+  if (Object.keys(set).length + Object.keys(unset).length === 0) return true;
+  const filter = unchangedSince ? { _id: customerId, updatedAt: unchangedSince.updatedAt } : { _id: customerId };
+  const result = await Profile.updateOne(filter, {
+    ...(Object.keys(set).length ? { $set: set } : {}),
+    ...(Object.keys(unset).length ? { $unset: unset } : {}),
+  });
+  return result.matchedCount === 1;
 }
 
 /**
@@ -57,29 +110,9 @@ export function keepCustomerCurrent(
   return inCustomerLane(customerId, async () => {
     const profile = await Profile.findById(customerId).lean<UpkeepProfile>();
     if (!profile || profile.mergedInto) return { mergedIds: [], changes: [] };
-    const score = event && model.scoreModel ? applyScoreEvent(model.scoreModel, profile.score, event) : profile.score;
-    const behaviour = event ? recordBehaviour(model.segments, profile.behaviour, event) : profile.behaviour;
-    const { inside, recheckAt } = evaluateSegments(model.segments, { ...profile, score, behaviour }, now);
-    const { memberships, changes } = diffMembership(profile.segments, inside, now);
-    const set: Record<string, unknown> = {};
-    const unset: Record<string, ''> = {};
-    if (score !== profile.score) set.score = score;
-    if (behaviour !== profile.behaviour) set.behaviour = behaviour;
-    if (changes.length > 0 || memberships.some((m, i) => m.version !== profile.segments?.[i]?.version)) {
-      if (memberships.length > 0) set.segments = memberships;
-      else unset.segments = '';
-    }
-    if (recheckAt?.getTime() !== profile.segmentsRecheckAt?.getTime()) {
-      if (recheckAt) set.segmentsRecheckAt = recheckAt;
-      else unset.segmentsRecheckAt = '';
-    }
-    if (Object.keys(set).length + Object.keys(unset).length > 0) {
-      await Profile.updateOne(
-        { _id: customerId },
-        { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) },
-      );
-    }
-    return { mergedIds: profile.mergedIds ?? [], changes };
+    const plan = planUpkeep(model, profile, event, now);
+    await writeUpkeep(customerId, plan);
+    return { mergedIds: profile.mergedIds ?? [], changes: plan.changes };
   });
 }
 

@@ -17,6 +17,10 @@ export function audienceScheduleId(audience: string): string {
   return `waymark-audience-${audience}`;
 }
 
+/** The Temporal Schedule of the segment recheck sweep, and its workflow id (one sweep at a time). */
+export const SEGMENT_RECHECK_SCHEDULE_ID = 'waymark-segment-recheck';
+export const SEGMENT_RECHECK_WORKFLOW_ID = 'segment-recheck';
+
 /** The scan's workflow id: one scan of an audience at a time (the schedule's overlap policy skips a second). */
 export function audienceScanWorkflowId(audience: string): string {
   return `audience-scan/${audience}`;

@@ -7,6 +7,7 @@ import { createMailer, type Mailer } from '../delivery/providers/smtp-transport'
 import { createSmsClient, type SmsClient } from '../delivery/providers/twilio-client';
 import { createEventRouter } from '../routing/event-router';
 import { customerModel } from '../routing/segment-upkeep';
+import { createSegmentRechecker } from '../routing/segment-recheck';
 import { workflowBundlerOptions } from './workflow-bundle';
 
 export interface WaymarkWorker {
@@ -41,11 +42,9 @@ export async function createWaymarkWorker(
   const twilio = overrides.providers?.twilio ?? createSmsClient(config);
   // Audience matches enter journeys through the same router as API events.
   const taskQueue = overrides.taskQueue ?? config.TEMPORAL_TASK_QUEUE;
-  const routeEvent = createEventRouter({
-    client: temporal,
-    taskQueue,
-    customers: customerModel(config.SEGMENT_UPKEEP),
-  });
+  const routerDeps = { client: temporal, taskQueue, customers: customerModel(config.SEGMENT_UPKEEP) };
+  const routeEvent = createEventRouter(routerDeps);
+  const recheckCustomer = createSegmentRechecker(routerDeps);
   const code = overrides.workflowBundle
     ? { workflowBundle: overrides.workflowBundle }
     : {
@@ -58,7 +57,7 @@ export async function createWaymarkWorker(
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
     ...code,
-    activities: createActivities({ config, mailer, twilio, routeEvent }),
+    activities: createActivities({ config, mailer, twilio, routeEvent, recheckCustomer }),
     interceptors: overrides.interceptors,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });

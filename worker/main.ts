@@ -2,14 +2,14 @@ import pino from 'pino';
 import mongoose from 'mongoose';
 import { loadConfig } from '../config';
 import { createWaymarkWorker } from './create-worker';
-import { ensureAudienceSchedules } from './schedules';
+import { ensureSchedules } from './schedules';
 
 async function main() {
   const config = loadConfig();
   const log = pino({ level: config.LOG_LEVEL, name: 'waymark-worker' });
   const bundle = config.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } } : {};
   const { worker, temporal, close } = await createWaymarkWorker(config, bundle);
-  await ensureAudienceSchedules(temporal, config);
+  await ensureSchedules(temporal, config);
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker started');
   // Worker.run() shuts down gracefully on SIGINT/SIGTERM (Runtime's default shutdown signals).
   await worker.run();

@@ -2,7 +2,14 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type Schedu
 import type { Config } from '../config';
 import { audienceCatalog } from '../journeys';
 import type { AudienceDefinition, AudienceScanInput } from '../sdk/contracts/audience';
-import { audienceScanWorkflowId, audienceScheduleId } from '../sdk/workflow-id';
+import type { SegmentRecheckInput } from '../sdk/contracts/segment-recheck';
+import { durationToMs } from '../sdk/durations';
+import {
+  audienceScanWorkflowId,
+  audienceScheduleId,
+  SEGMENT_RECHECK_SCHEDULE_ID,
+  SEGMENT_RECHECK_WORKFLOW_ID,
+} from '../sdk/workflow-id';
 
 /** One daily audience scan: which audience, how far ahead it looks, and when it runs (UTC). */
 export type AudienceScheduleSpec = Pick<AudienceDefinition, 'name' | 'windowDays' | 'hourUtc'>;
@@ -25,30 +32,71 @@ function scheduleOptions(spec: AudienceScheduleSpec, config: Pick<Config, 'TEMPO
 }
 
 /**
- * Creates the Temporal Schedule of each audience in journeys/ (its window and hour come from the audience), or brings
- * an existing one up to date (keeping its paused state and note, which belong to the operator). Called on worker
- * start; safe to call from many workers at once.
+ * Creates a schedule, or brings an existing one up to date (keeping its paused state and note, which belong to the
+ * operator). Safe to call from many workers at once.
  */
+async function upsertSchedule(client: Client, options: ScheduleOptions): Promise<string> {
+  try {
+    await client.schedule.create(options);
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(options.scheduleId).update((previous) => ({
+      spec: options.spec,
+      action: options.action,
+      policies: options.policies,
+      state: { paused: previous.state.paused, ...(previous.state.note ? { note: previous.state.note } : {}) },
+    }));
+  }
+  return options.scheduleId;
+}
+
+/** The Temporal Schedule of each audience in journeys/ (its window and hour come from the audience). */
 export async function ensureAudienceSchedules(
   client: Client,
   config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>,
   specs: readonly AudienceScheduleSpec[] = audienceCatalog,
 ): Promise<string[]> {
   const ids: string[] = [];
-  for (const spec of specs) {
-    const options = scheduleOptions(spec, config);
-    try {
-      await client.schedule.create(options);
-    } catch (err) {
-      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-      await client.schedule.getHandle(options.scheduleId).update((previous) => ({
-        spec: options.spec,
-        action: options.action,
-        policies: options.policies,
-        state: { paused: previous.state.paused, ...(previous.state.note ? { note: previous.state.note } : {}) },
-      }));
-    }
-    ids.push(options.scheduleId);
-  }
+  for (const spec of specs) ids.push(await upsertSchedule(client, scheduleOptions(spec, config)));
   return ids;
+}
+
+/**
+ * The segment recheck sweep's schedule (workflows/segment-recheck.ts), every SEGMENT_RECHECK_EVERY. A Temporal
+ * Schedule rather than a timer in a worker: one sweep at a time however many workers run (the overlap policy skips
+ * a sweep while one runs), and it outlives every worker restart.
+ */
+export async function ensureSegmentRecheckSchedule(
+  client: Client,
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'SEGMENT_RECHECK_EVERY'>,
+): Promise<string> {
+  const input: SegmentRecheckInput = {};
+  let every: number;
+  try {
+    every = durationToMs(config.SEGMENT_RECHECK_EVERY);
+  } catch (error) {
+    throw new Error(`SEGMENT_RECHECK_EVERY: ${(error as Error).message}`);
+  }
+  if (!(every > 0)) throw new Error(`SEGMENT_RECHECK_EVERY: '${config.SEGMENT_RECHECK_EVERY}' must be more than 0`);
+  return upsertSchedule(client, {
+    scheduleId: SEGMENT_RECHECK_SCHEDULE_ID,
+    spec: { intervals: [{ every }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'segmentRecheck',
+      workflowId: SEGMENT_RECHECK_WORKFLOW_ID,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      args: [input],
+      staticSummary: 'segment recheck: behaviour windows that lapsed without an event',
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour', pauseOnFailure: false },
+  });
+}
+
+/** Every schedule the worker needs: the audience scans and the segment recheck sweep. Called on worker start. */
+export async function ensureSchedules(
+  client: Client,
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'SEGMENT_RECHECK_EVERY'>,
+): Promise<string[]> {
+  return [...(await ensureAudienceSchedules(client, config)), await ensureSegmentRecheckSchedule(client, config)];
 }

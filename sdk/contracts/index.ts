@@ -3,3 +3,4 @@ export type * from './journey-activities';
 export * from './audience';
 export type * from './routing';
 export * from './delivery-policy';
+export type * from './segment-recheck';
