@@ -76,16 +76,25 @@ const knownCustomerId = customerId.refine(
 /** The profile fields PUT replaces; the rest (score, segments, merges, anonymous ids when not given) Waymark keeps. */
 const replacedFields = Object.keys(profileBody.shape).filter((f) => f !== 'anonymousIds');
 
-/** Which other profile holds an email, phone or anonymous id the write wanted. */
+/** Which other profile holds an email, phone or anonymous id the write wanted, and which of them. */
 async function conflictingProfile(id: string, body: z.infer<typeof profileBody>) {
+  const email = body.email?.toLowerCase();
   const or = [
-    ...(body.email ? [{ email: body.email.toLowerCase() }] : []),
+    ...(email ? [{ email }] : []),
     ...(body.phone ? [{ phone: body.phone }] : []),
     ...(body.anonymousIds?.length ? [{ anonymousIds: { $in: body.anonymousIds } }] : []),
   ];
   if (or.length === 0) return undefined;
-  const other = await Profile.findOne({ $or: or, _id: { $ne: id } }, { _id: 1 }).lean<{ _id: string }>();
-  return other?._id;
+  const other = await Profile.findOne({ $or: or, _id: { $ne: id } }, { email: 1, phone: 1, anonymousIds: 1 }).lean<{
+    _id: string;
+    email?: string;
+    phone?: string;
+    anonymousIds?: string[];
+  }>();
+  if (!other) return undefined;
+  const field =
+    email && other.email === email ? 'email' : body.phone && other.phone === body.phone ? 'phone' : 'anonymousIds';
+  return { id: other._id, field };
 }
 
 export const profileRoutes: FastifyPluginAsync<ProfileRoutesOptions> = async (app, { router }) => {
@@ -132,8 +141,10 @@ export const profileRoutes: FastifyPluginAsync<ProfileRoutesOptions> = async (ap
           throw new ApiError(
             409,
             'conflict',
-            `profile ${other ?? '(another)'} already has this email, phone or anonymous id`,
-            { profiles: [request.params.id, ...(other ? [other] : [])] },
+            other
+              ? `the ${other.field} belongs to profile ${other.id}: profile ${request.params.id} was not written`
+              : `another profile has this email, phone or anonymous id: profile ${request.params.id} was not written`,
+            { ...(other ? { field: other.field } : {}), profiles: [request.params.id, ...(other ? [other.id] : [])] },
           );
         }
         throw error;
