@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { Mailer } from '../delivery/providers/smtp-transport';
 import type { SmsClient } from '../delivery/providers/twilio-client';
-import type { RouteEvent } from '../sdk/contracts/routing';
+import type { OutboxActivities, RouteEvent, SweepOutbox } from '../sdk/contracts/routing';
 import type { AudienceActivities } from '../sdk/contracts/audience';
 import type { JourneyActivities } from '../sdk/contracts/journey-activities';
 import type { RecheckCustomer, SegmentRecheckActivities } from '../sdk/contracts/segment-recheck';
@@ -10,8 +10,9 @@ import { createDeliver } from './deliver';
 import { checkEligibility } from './eligibility';
 import { loadProfile } from './load-profile';
 import { createSegmentRecheckActivities } from './segment-recheck';
+import { createOutboxActivities } from './outbox-activities';
 
-/** What activities need from the process: one pooled SMTP transport, one Twilio client, the event router. */
+/** What activities need from the process: one pooled SMTP transport, one Twilio client, the router, the sweeper. */
 export interface ActivityDeps {
   config: Config;
   mailer: Mailer;
@@ -20,6 +21,8 @@ export interface ActivityDeps {
   routeEvent: RouteEvent;
   /** How the segment recheck sweep evaluates a due profile again: routing/'s recheck (the worker wires it in). */
   recheckCustomer: RecheckCustomer;
+  /** routing/'s outbox sweeper, for the `outboxSweep` system workflow. */
+  sweepOutbox: SweepOutbox;
 }
 
 /**
@@ -33,7 +36,8 @@ export function createActivities(deps: ActivityDeps) {
     deliver: createDeliver(deps),
     ...createAudienceActivities({ routeEvent: deps.routeEvent }),
     ...createSegmentRecheckActivities({ recheckCustomer: deps.recheckCustomer }),
-  } satisfies JourneyActivities & AudienceActivities & SegmentRecheckActivities;
+    ...createOutboxActivities({ sweepOutbox: deps.sweepOutbox }),
+  } satisfies JourneyActivities & AudienceActivities & SegmentRecheckActivities & OutboxActivities;
 }
 
 export type WaymarkActivities = ReturnType<typeof createActivities>;

@@ -19,6 +19,9 @@ import { twilioWebhookRoutes } from './routes/twilio-webhooks';
 import { unsubscribeRoutes } from './routes/unsubscribe';
 import { webMessageRoutes } from './routes/web-messages';
 
+/** Well under Temporal's 2 MB payload limit; an event's data is limited further (signals/limits.ts). */
+export const API_BODY_LIMIT_BYTES = 1024 * 1024;
+
 export interface ServerDeps {
   config: Config;
   temporal: Client;
@@ -34,7 +37,7 @@ export async function buildServer({
   logger = false,
   stepCounts,
 }: ServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger, bodyLimit: 5 * 1024 * 1024 });
+  const app = Fastify({ logger, bodyLimit: API_BODY_LIMIT_BYTES });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);

@@ -15,6 +15,7 @@ import { createMailer } from '../delivery/providers/smtp-transport';
 import { createSmsClient } from '../delivery/providers/twilio-client';
 import { createEventRouter } from '../routing/event-router';
 import { createSegmentRechecker } from '../routing/segment-recheck';
+import { createOutboxSweeper } from '../routing/outbox-sweep';
 import { Profile } from '../models/profile';
 import { workflowBundlerOptions } from '../worker/workflow-bundle';
 import { openLoop } from './support/open-loop';
@@ -102,7 +103,14 @@ async function main() {
         // The product worker's bundling (signals preloaded, shared by every run), for both sides alike.
         bundlerOptions: workflowBundlerOptions,
         maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
-        activities: createActivities({ config, mailer, twilio, routeEvent, recheckCustomer }),
+        activities: createActivities({
+          config,
+          mailer,
+          twilio,
+          routeEvent,
+          recheckCustomer,
+          sweepOutbox: createOutboxSweeper({ client, taskQueue }),
+        }),
       });
       const customer = (i: number) => `rt-${servers.tag}-${round * opts.runs + i}`;
       const workflowIds = Array.from({ length: opts.runs }, (_, i) => `bench-runtime/${customer(i)}`);

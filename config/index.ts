@@ -45,6 +45,11 @@ const configSchema = z.object({
    */
   SEGMENT_RECHECK_EVERY: z.string().default('15 minutes'),
   /**
+   * How often the outbox sweep (a Temporal Schedule) routes events that were recorded but not routed (a crash, or
+   * Temporal away when they came in), e.g. `1 minute`, `30 seconds`.
+   */
+  OUTBOX_SWEEP_EVERY: z.string().default('1 minute'),
+  /**
    * Workflow runs a worker keeps in memory between their tasks (Temporal's sticky cache, `maxCachedWorkflows`); 0
    * turns it off. A run evicted from it replays its history on its next task (milliseconds for a journey), so this
    * bounds the worker's memory, not how many runs it serves. The SDK's own default (about 600 per GiB of V8 heap,

@@ -1,240 +1,139 @@
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  type Client,
-  type WorkflowExecutionDescription,
-} from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { JourneyEvent } from '../signals/define-signal';
 import type { RoutedRun, RouteEvent, RoutingReport } from '../sdk/contracts/routing';
 import { EventRecord } from '../models/event';
 import { isDuplicateKey } from '../models/mongo-errors';
-import { journeyWorkflowId } from '../sdk/workflow-id';
-import { WaymarkCustomerId, WaymarkJourney, WaymarkJourneyVersion } from '../sdk/search-attributes';
-import type { JourneyWorkflow } from '../sdk/define-journey';
-import type { Duration, EntryRules } from '../sdk/journey-types';
-import { durationToMs } from '../sdk/durations';
-import { identityResolved } from '../signals/identity-resolved';
-import { journeysFedBy, journeysStartedBy } from './journey-routes';
-import { customerModel, keepCustomerCurrent, segmentChangeEvents, type CustomerModel } from './segment-upkeep';
+import { audienceRunsEndedEarly } from './audience-reentry';
+import { EventIdConflict } from './event-conflict';
+import { eventRecordKey, eventSource, payloadHash } from './event-identity';
+import type { EntryOptions } from './journey-entry';
+import { claimOutbox, finishOutbox, releaseOutbox, ROUTING_DEADLINE_MS } from './outbox';
+import type { RouterDeps } from './router-deps';
+import { routeToJourneys } from './route-to-journeys';
+import {
+  customerModel,
+  keepCustomerCurrent,
+  segmentChangeEvents,
+  type CustomerModel,
+  type UpkeepResult,
+} from './segment-upkeep';
 import type { MembershipChange } from './segment-rules';
-import { openJourneyRunsQuery } from './visibility-query';
 
-export interface RouterDeps {
-  client: Client;
-  taskQueue: string;
-  /** The journeys to route to; default every version in journeys/index.ts. */
-  catalog?: readonly JourneyWorkflow[];
-  /** The segments and score model kept current as events arrive; default the catalog's (segments/index.ts). */
-  customers?: CustomerModel;
-}
+export type { RouterDeps } from './router-deps';
+export { cooldownEndsAt, firstEntryPolicy } from './journey-entry';
+export { routeToJourneys } from './route-to-journeys';
 
-const defaultCustomerModel = customerModel('on');
+const defaultCustomerModel: CustomerModel = customerModel('on');
 
-/**
- * Entry rules, first attempt: `always` may replace a closed run outright; `never` and a cooldown refuse to, so a
- * closed run is noticed (and only then, for a cooldown, described).
- */
-export function firstEntryPolicy(entry: EntryRules | undefined): WorkflowIdReusePolicy {
-  return (entry?.reentry ?? 'always') === 'always'
-    ? WorkflowIdReusePolicy.ALLOW_DUPLICATE
-    : WorkflowIdReusePolicy.REJECT_DUPLICATE;
-}
-
-/** When the cooldown after the last closed run under this id ends (undefined: no closed run holds it back). */
-export async function cooldownEndsAt(
-  client: Client,
-  workflowId: string,
-  cooldown: Duration,
-): Promise<Date | undefined> {
-  let description: WorkflowExecutionDescription;
-  try {
-    description = await client.workflow.getHandle(workflowId).describe();
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return undefined;
-    throw error;
-  }
-  if (!description.closeTime) return undefined;
-  return new Date(description.closeTime.getTime() + durationToMs(cooldown));
-}
-
-async function startOrSignal(
-  deps: RouterDeps,
-  workflow: JourneyWorkflow,
-  event: JourneyEvent,
-  mergedIds: readonly string[],
-): Promise<RoutedRun> {
-  const { journey } = workflow;
-  const key = journey.trigger.key(event.data as never);
-  const workflowId = journeyWorkflowId(journey.name, event.customerId, key);
-  if (journey.trigger.when?.(event.data as never) === false) {
-    return { journey: journey.name, workflowId, action: 'skipped', reason: 'the trigger condition does not hold' };
-  }
-  // A run that began while the customer was an anonymous visitor goes on under its own id: it gets the event.
-  for (const mergedId of mergedIds) {
-    const run = await signalRun(deps, journey.name, journeyWorkflowId(journey.name, mergedId, key), event);
-    if (run.action === 'signalled') return run;
-  }
-  // signalWithStart signals the open run under this id whatever its version, else starts the newest version.
-  const signalWithStart = async (workflowIdReusePolicy: WorkflowIdReusePolicy): Promise<RoutedRun> => {
-    const handle = await deps.client.workflow.signalWithStart(workflow.workflowType, {
-      workflowId,
-      taskQueue: deps.taskQueue,
-      args: [{ customerId: event.customerId, key }],
-      signal: event.signal,
-      signalArgs: [event],
-      workflowIdReusePolicy,
-      typedSearchAttributes: [
-        { key: WaymarkCustomerId, value: event.customerId },
-        { key: WaymarkJourney, value: journey.name },
-        { key: WaymarkJourneyVersion, value: journey.version },
-      ],
-      staticSummary: `${journey.name} v${journey.version} for ${event.customerId}`,
-    });
-    return { journey: journey.name, workflowId, runId: handle.signaledRunId, action: 'entered' };
-  };
-  try {
-    return await signalWithStart(firstEntryPolicy(journey.entry));
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
-  // A closed run holds the id (only `never` and a cooldown get here).
-  const reentry = journey.entry?.reentry;
-  if (typeof reentry !== 'object') {
-    return { journey: journey.name, workflowId, action: 'skipped', reason: 'entered before (re-entry: never)' };
-  }
-  const until = await cooldownEndsAt(deps.client, workflowId, reentry.cooldown);
-  if (until && until.getTime() > Date.now()) {
-    return { journey: journey.name, workflowId, action: 'skipped', reason: `in cooldown until ${until.toISOString()}` };
-  }
-  return signalWithStart(WorkflowIdReusePolicy.ALLOW_DUPLICATE);
-}
-
-async function signalRun(deps: RouterDeps, journey: string, workflowId: string, event: JourneyEvent) {
-  try {
-    await deps.client.workflow.getHandle(workflowId).signal(event.signal, event);
-    return { journey, workflowId, action: 'signalled' as const };
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) {
-      return { journey, workflowId, action: 'skipped' as const, reason: 'no open run' };
-    }
-    throw error;
-  }
-}
-
-async function feedOpenRuns(
-  deps: RouterDeps,
-  event: JourneyEvent,
-  startedJourneys: Set<string>,
-  mergedIds: readonly string[],
-) {
-  const runs: RoutedRun[] = [];
-  for (const [journey, routes] of journeysFedBy(event.signal, deps.catalog)) {
-    if (startedJourneys.has(journey)) continue; // signalWithStart already delivered it to that run
-    const keyed = routes.filter((r) => r.key);
-    if (keyed.length === routes.length) {
-      const keys = new Set(keyed.map((r) => r.key!(event.data as never)));
-      for (const key of keys) {
-        const run = await signalRun(deps, journey, journeyWorkflowId(journey, event.customerId, key), event);
-        // Not under the customer's id: perhaps under an anonymous visitor's id merged into the customer.
-        const merged = run.action === 'signalled' ? [] : await signalMergedRuns(deps, journey, key, event, mergedIds);
-        runs.push(...(merged.length > 0 ? merged : [run]));
-      }
-      continue;
-    }
-    // No key: every open run of this journey for the customer (Temporal visibility; merged runs carry the customer
-    // id in WaymarkCustomerId once they have heard of the merge).
-    for await (const run of deps.client.workflow.list({ query: openJourneyRunsQuery(event.customerId, journey) })) {
-      runs.push(await signalRun(deps, journey, run.workflowId, event));
-    }
-  }
-  return runs;
-}
-
-async function signalMergedRuns(
-  deps: RouterDeps,
-  journey: string,
-  key: string,
-  event: JourneyEvent,
-  mergedIds: readonly string[],
-): Promise<RoutedRun[]> {
-  const runs: RoutedRun[] = [];
-  for (const mergedId of mergedIds) {
-    const run = await signalRun(deps, journey, journeyWorkflowId(journey, mergedId, key), event);
-    if (run.action === 'signalled') runs.push(run);
-  }
-  return runs;
-}
-
-/**
- * identity.resolved also goes to every open run of the anonymous profile that was merged: the runs it entered,
- * found in the event log (not Temporal visibility, which may lag behind a run started a moment ago).
- */
-async function tellMergedVisitorRuns(deps: RouterDeps, event: JourneyEvent): Promise<RoutedRun[]> {
-  if (event.signal !== identityResolved.name) return [];
-  const { previousCustomerId } = event.data as { previousCustomerId: string };
-  const records = await EventRecord.find({ customerId: previousCustomerId, 'routing.runs.action': 'entered' })
-    .select({ routing: 1 })
-    .lean<Array<{ routing?: RoutingReport }>>();
-  const entered = new Map<string, string>();
-  for (const record of records) {
-    for (const run of record.routing?.runs ?? [])
-      if (run.action === 'entered') entered.set(run.workflowId, run.journey);
-  }
-  const runs: RoutedRun[] = [];
-  for (const [workflowId, journey] of entered) runs.push(await signalRun(deps, journey, workflowId, event));
-  return runs;
-}
-
-/** Sends one event to the journeys it starts and the open runs it feeds (also those begun under merged ids). */
-export async function routeToJourneys(
-  deps: RouterDeps,
-  event: JourneyEvent,
-  mergedIds: readonly string[] = [],
-): Promise<RoutedRun[]> {
-  const runs: RoutedRun[] = [];
-  for (const workflow of journeysStartedBy(event.signal, deps.catalog))
-    runs.push(await startOrSignal(deps, workflow, event, mergedIds));
-  // A trigger that did not start (its condition, a cooldown) leaves the journey's open runs to be fed as usual.
-  const started = new Set(runs.filter((r) => r.action !== 'skipped').map((r) => r.journey));
-  runs.push(...(await feedOpenRuns(deps, event, started, mergedIds)));
-  runs.push(...(await tellMergedVisitorRuns(deps, event)));
-  return runs;
-}
-
-/**
- * The one entry point for events (API, webhooks, audience scans): record it once by event id, route it, and
- * remember the outcome. A repeated event changes nothing and answers with the first outcome.
- */
-export async function routeEvent(deps: RouterDeps, event: JourneyEvent): Promise<RoutingReport> {
-  try {
-    await EventRecord.create({ _id: event.id, ...event, occurredAt: new Date(event.occurredAt) });
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    const first = await EventRecord.findById(event.id).lean();
-    if (first?.routedAt) return { ...(first.routing as RoutingReport), duplicate: true };
-    // Recorded but routing never finished (a crash): route again; runs drop events they already hold.
-  }
-  // Score, behaviour windows and segments first: journeys that enter on this event see the profile it made.
-  const upkeep = await keepCustomerCurrent(deps.customers ?? defaultCustomerModel, event.customerId, event);
-  const runs = await routeToJourneys(deps, event, upkeep.mergedIds);
-  const report: RoutingReport = {
+function reportOf(event: JourneyEvent, runs: RoutedRun[]): RoutingReport {
+  return {
     eventId: event.id,
     duplicate: false,
     started: runs.filter((r) => r.action === 'entered').length,
     signalled: runs.filter((r) => r.action === 'signalled').length,
     runs,
-    ...(upkeep.changes.length > 0
-      ? { segments: upkeep.changes.map(({ segment, change }) => ({ segment, change })) }
-      : {}),
   };
-  await routeSegmentChanges(deps, event.customerId, upkeep.changes, {
-    id: event.id,
-    reason: `event ${event.signal}`,
-    event,
+}
+
+/** The record of an event: the unique `_id` makes its insert the one decision between concurrent copies. */
+export async function recordEvent(key: string, event: JourneyEvent): Promise<void> {
+  await EventRecord.create({
+    _id: key,
+    eventId: event.id,
+    source: eventSource(event),
+    signal: event.signal,
+    version: event.version,
+    customerId: event.customerId,
+    occurredAt: new Date(event.occurredAt),
+    data: event.data,
+    payloadHash: payloadHash(event),
   });
-  await EventRecord.updateOne({ _id: event.id }, { $set: { routing: report, routedAt: new Date() } });
+}
+
+export interface RouteRecordedOptions extends EntryOptions {
+  /** The customer upkeep an earlier attempt did (kept with its outbox entry): not done twice. */
+  upkeep?: UpkeepResult;
+}
+
+/**
+ * Routes an event whose record exists and whose outbox entry this router holds: the customer's score, behaviour and
+ * segments first (journeys that enter on this event see the profile it made), then the journeys, then the segment
+ * changes; records the outcome and clears the outbox entry. When routing fails (Temporal away), the entry is released
+ * for the sweeper with the upkeep done, and the answer says the event is queued: it is recorded and will be routed.
+ */
+export async function routeRecorded(
+  deps: RouterDeps,
+  key: string,
+  event: JourneyEvent,
+  options: RouteRecordedOptions = {},
+): Promise<RoutingReport> {
+  const upkeep =
+    options.upkeep ?? (await keepCustomerCurrent(deps.customers ?? defaultCustomerModel, event.customerId, event));
+  let report: RoutingReport;
+  try {
+    const runs = await deps.client.withDeadline(Date.now() + ROUTING_DEADLINE_MS, () =>
+      routeToJourneys(deps, event, upkeep.mergedIds, options),
+    );
+    report = {
+      ...reportOf(event, runs),
+      ...(upkeep.changes.length > 0
+        ? { segments: upkeep.changes.map(({ segment, change }) => ({ segment, change })) }
+        : {}),
+    };
+    await routeSegmentChanges(deps, event.customerId, upkeep.changes, {
+      id: event.id,
+      reason: `event ${event.signal}`,
+      event,
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    await releaseOutbox(key, reason, upkeep);
+    return { ...reportOf(event, []), queued: `recorded; routing failed and will be retried: ${reason}` };
+  }
+  await EventRecord.updateOne({ _id: key }, { $set: { routing: report, routedAt: new Date() } }).exec();
+  await finishOutbox(key);
   return report;
+}
+
+/**
+ * The one entry point for events (API, webhooks, audience scans). The outbox entry is written first, then the record:
+ * the unique insert of the record decides, so of concurrent copies exactly one routes and every other answers
+ * `duplicate: true`; the same id with another payload is an EventIdConflict. An audience event whose run ended early
+ * enters again (routing/audience-reentry.ts). A crash or an outage at any point leaves the outbox entry for the
+ * sweeper (routing/outbox-sweep.ts).
+ */
+export async function routeEvent(deps: RouterDeps, event: JourneyEvent): Promise<RoutingReport> {
+  const key = eventRecordKey(event);
+  const ownsOutbox = await claimOutbox(key, event);
+  try {
+    await recordEvent(key, event);
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    return answerCopy(deps, key, event, ownsOutbox);
+  }
+  return routeRecorded(deps, key, event);
+}
+
+/** A copy of an event already recorded: a conflict, a duplicate, or (audience events) a re-entry. */
+async function answerCopy(deps: RouterDeps, key: string, event: JourneyEvent, ownsOutbox: boolean) {
+  const first = await EventRecord.findById(key).lean();
+  if (first && first.payloadHash !== payloadHash(event)) {
+    if (ownsOutbox) await finishOutbox(key);
+    throw new EventIdConflict(event.id, eventSource(event), first.signal, first.receivedAt);
+  }
+  if (!first?.routedAt) {
+    // Recorded by another copy still routing (or that crashed): its outbox entry gets it routed.
+    return { ...reportOf(event, []), duplicate: true, queued: 'a copy of this event is being routed' };
+  }
+  // Only the copy that holds the outbox entry may enter again; a conditional update of the record decides.
+  if (ownsOutbox && (await audienceRunsEndedEarly(deps, event, first))) {
+    const reentering = await EventRecord.updateOne(
+      { _id: key, routedAt: first.routedAt },
+      { $unset: { routedAt: '' }, $inc: { reentries: 1 } },
+    ).exec();
+    if (reentering.modifiedCount === 1) return routeRecorded(deps, key, event);
+  }
+  if (ownsOutbox) await finishOutbox(key);
+  return { ...(first.routing as RoutingReport), duplicate: true };
 }
 
 /** Routes `segment.entered` / `segment.exited` for membership changes (journeys start on, wait for or end on them). */

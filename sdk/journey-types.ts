@@ -36,6 +36,12 @@ export interface EntryRules {
    * `{ cooldown }`: a new run only once the cooldown has passed since the previous run closed.
    */
   readonly reentry: 'never' | 'always' | { readonly cooldown: Duration };
+  /**
+   * How long the router remembers the goal or an exit reached for a customer and key (default 30 days), with or
+   * without an open run. A trigger that happened before it starts no run; after it, the re-entry rules above apply
+   * as if a run had closed then (`never` refuses, a cooldown counts from it, `always` lets a later trigger in).
+   */
+  readonly rememberEndsFor?: Duration;
 }
 
 export interface SendOptions {

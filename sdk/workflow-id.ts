@@ -20,6 +20,9 @@ export function audienceScheduleId(audience: string): string {
 /** The Temporal Schedule of the segment recheck sweep, and its workflow id (one sweep at a time). */
 export const SEGMENT_RECHECK_SCHEDULE_ID = 'waymark-segment-recheck';
 export const SEGMENT_RECHECK_WORKFLOW_ID = 'segment-recheck';
+/** The Temporal Schedule of the outbox sweep, and the sweep's workflow id (one sweep at a time). */
+export const OUTBOX_SWEEP_SCHEDULE_ID = 'waymark-outbox-sweep';
+export const OUTBOX_SWEEP_WORKFLOW_ID = 'outbox-sweep';
 
 /** The scan's workflow id: one scan of an audience at a time (the schedule's overlap policy skips a second). */
 export function audienceScanWorkflowId(audience: string): string {

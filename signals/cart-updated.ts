@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { defineSignal } from './define-signal';
+import { idField, textField, urlField, MAX_LIST_LENGTH } from './limits';
 
 export const cartItemSchema = z.object({
-  sku: z.string().min(1),
-  name: z.string().min(1),
+  sku: idField(),
+  name: textField().min(1),
   qty: z.number().int().positive(),
   /** Unit price in the cart's currency. */
   price: z.number().nonnegative(),
@@ -18,12 +19,12 @@ export const cartUpdated = defineSignal({
   identity: ['customerId', 'email', 'anonymousId'],
   keys: ['cartId'],
   schema: z.object({
-    cartId: z.string().min(1),
-    items: z.array(cartItemSchema),
+    cartId: idField(),
+    items: z.array(cartItemSchema).max(MAX_LIST_LENGTH),
     total: z.number().nonnegative(),
     /** ISO-4217 code, e.g. `EUR`. */
     currency: z.string().length(3),
     /** Where the customer can pick the cart up again. */
-    url: z.url(),
+    url: urlField(),
   }),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineSignal } from './define-signal';
+import { idField, textField } from './limits';
 
 export const consentChanged = defineSignal({
   name: 'consent.changed',
@@ -13,8 +14,8 @@ export const consentChanged = defineSignal({
     channel: z.enum(['email', 'sms', 'web']),
     status: z.enum(['granted', 'revoked']),
     /** A topic such as `offers`; absent = the whole channel. */
-    topic: z.string().min(1).optional(),
+    topic: idField().optional(),
     /** Where the change came from: unsubscribe-link, sms-keyword, api, ... */
-    source: z.string().optional(),
+    source: textField().optional(),
   }),
 });

@@ -22,8 +22,13 @@ export type SignalData<S extends SignalDefinition> = z.infer<S['schema']>;
 
 /** An event as journeys receive it: validated, deduplicated, resolved to a customer. */
 export interface JourneyEvent<Data = unknown> {
-  /** The sender's event id; the dedupe key. */
+  /** The sender's event id: with `source` and the customer, the dedupe key. */
   id: string;
+  /**
+   * Who sent it, the scope of its id: a `POST /v1/events` caller's `source` (default `api`), `audience:<name>` for a
+   * date-based audience, `twilio`, `unsubscribe`, `web`.
+   */
+  source?: string;
   signal: string;
   version: number;
   customerId: string;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineSignal } from './define-signal';
+import { idField, textField } from './limits';
 
 export const dependentAdded = defineSignal({
   name: 'dependent.added',
@@ -8,11 +9,11 @@ export const dependentAdded = defineSignal({
   identity: ['customerId'],
   keys: ['dependentId'],
   schema: z.object({
-    policyId: z.string().min(1),
-    dependentId: z.string().min(1),
+    policyId: idField(),
+    dependentId: idField(),
     birthDate: z.iso.date(),
-    firstName: z.string().optional(),
+    firstName: textField().optional(),
     /** The dependent's own customer profile, if they have one. */
-    dependentCustomerId: z.string().optional(),
+    dependentCustomerId: idField().optional(),
   }),
 });

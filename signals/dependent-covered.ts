@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineSignal } from './define-signal';
+import { idField } from './limits';
 
 export const dependentCovered = defineSignal({
   name: 'dependent.covered',
@@ -8,8 +9,8 @@ export const dependentCovered = defineSignal({
   identity: ['customerId'],
   keys: ['dependentId'],
   schema: z.object({
-    dependentId: z.string().min(1),
+    dependentId: idField(),
     /** The dependent's new policy. */
-    policyId: z.string().min(1),
+    policyId: idField(),
   }),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineSignal } from './define-signal';
+import { idField, textField } from './limits';
 
 export const dependentRemoved = defineSignal({
   name: 'dependent.removed',
@@ -8,9 +9,9 @@ export const dependentRemoved = defineSignal({
   identity: ['customerId'],
   keys: ['dependentId'],
   schema: z.object({
-    policyId: z.string().min(1),
-    dependentId: z.string().min(1),
+    policyId: idField(),
+    dependentId: idField(),
     birthDate: z.iso.date().optional(),
-    reason: z.string().optional(),
+    reason: textField().optional(),
   }),
 });

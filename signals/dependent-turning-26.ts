@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineSignal } from './define-signal';
+import { idField, textField } from './limits';
 
 export const dependentTurning26 = defineSignal({
   name: 'dependent.turning-26',
@@ -10,13 +11,13 @@ export const dependentTurning26 = defineSignal({
   identity: ['customerId'],
   keys: ['dependentId'],
   schema: z.object({
-    policyId: z.string().min(1),
-    dependentId: z.string().min(1),
+    policyId: idField(),
+    dependentId: idField(),
     birthDate: z.iso.date(),
     /** The 26th birthday (ISO date). */
     turns26On: z.iso.date(),
-    firstName: z.string().optional(),
+    firstName: textField().optional(),
     /** The dependent's own customer profile, if they have one (for their own consent and address). */
-    dependentCustomerId: z.string().optional(),
+    dependentCustomerId: idField().optional(),
   }),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineSignal } from './define-signal';
+import { idField } from './limits';
 
 export const identityResolved = defineSignal({
   name: 'identity.resolved',
@@ -14,12 +15,12 @@ export const identityResolved = defineSignal({
   keys: [],
   schema: z.object({
     /** The anonymous profile that was merged (its runs carry on for `customerId`). */
-    previousCustomerId: z.string().min(1),
+    previousCustomerId: idField(),
     /** The anonymous id the identify call named. */
-    anonymousId: z.string().min(1),
+    anonymousId: idField(),
     /** How the known customer was found: by the id given, the email, the phone, or a profile created for them. */
     matchedBy: z.enum(['customerId', 'email', 'phone', 'created']),
     /** The merge record (GET /v1/profiles/:id/merges). */
-    mergeId: z.string().min(1),
+    mergeId: idField(),
   }),
 });

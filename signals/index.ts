@@ -16,6 +16,7 @@ import { profileUpdated } from './profile-updated';
 import { segmentEntered, segmentExited } from './segment-membership';
 
 export * from './define-signal';
+export * from './limits';
 export {
   cartUpdated,
   consentChanged,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineSignal } from './define-signal';
+import { idField, textField, MAX_URL_LENGTH } from './limits';
 
 export const messageEngaged = defineSignal({
   name: 'message.engaged',
@@ -10,11 +11,11 @@ export const messageEngaged = defineSignal({
   keys: ['deliveryId'],
   schema: z.object({
     /** The delivery ledger entry the message came from. */
-    deliveryId: z.string().min(1).optional(),
+    deliveryId: textField().min(1).optional(),
     channel: z.enum(['email', 'web']),
     action: z.enum(['clicked', 'seen']),
     /** The journey that sent the message. */
-    journey: z.string().min(1).optional(),
-    url: z.string().optional(),
+    journey: idField().optional(),
+    url: z.string().max(MAX_URL_LENGTH).optional(),
   }),
 });

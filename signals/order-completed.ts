@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineSignal } from './define-signal';
+import { idField } from './limits';
 
 export const orderCompleted = defineSignal({
   name: 'order.completed',
@@ -8,8 +9,8 @@ export const orderCompleted = defineSignal({
   identity: ['customerId', 'email', 'anonymousId'],
   keys: ['cartId'],
   schema: z.object({
-    orderId: z.string().min(1),
-    cartId: z.string().min(1),
+    orderId: idField(),
+    cartId: idField(),
     total: z.number().nonnegative(),
   }),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineSignal } from './define-signal';
+import { idField } from './limits';
 
 export const POLICY_STATUSES = ['active', 'lapsed', 'cancelled'] as const;
 
@@ -12,7 +13,7 @@ export const policyChanged = defineSignal({
   identity: ['customerId'],
   keys: ['policyId'],
   schema: z.object({
-    policyId: z.string().min(1),
+    policyId: idField(),
     renewalDate: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
     status: z.enum(POLICY_STATUSES),
   }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineSignal } from './define-signal';
+import { idField } from './limits';
 
 export const policyRenewalDue = defineSignal({
   name: 'policy.renewal-due',
@@ -10,7 +11,7 @@ export const policyRenewalDue = defineSignal({
   identity: ['customerId'],
   keys: ['policyId'],
   schema: z.object({
-    policyId: z.string().min(1),
+    policyId: idField(),
     /** ISO-8601 date or date-time the policy renews (or lapses) on. */
     renewalDate: z.iso.datetime({ offset: true }).or(z.iso.date()),
   }),

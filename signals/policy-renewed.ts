@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineSignal } from './define-signal';
+import { idField } from './limits';
 
 export const policyRenewed = defineSignal({
   name: 'policy.renewed',
@@ -8,7 +9,7 @@ export const policyRenewed = defineSignal({
   identity: ['customerId'],
   keys: ['policyId'],
   schema: z.object({
-    policyId: z.string().min(1),
+    policyId: idField(),
     /** The next renewal date after this renewal. */
     renewalDate: z.iso.datetime({ offset: true }).or(z.iso.date()),
   }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineSignal } from './define-signal';
+import { idField, textField, urlField } from './limits';
 
 export const productViewed = defineSignal({
   name: 'product.viewed',
@@ -10,10 +11,10 @@ export const productViewed = defineSignal({
   identity: ['customerId', 'email', 'anonymousId'],
   keys: ['productId'],
   schema: z.object({
-    productId: z.string().min(1),
-    name: z.string().min(1),
-    url: z.url(),
-    category: z.string().min(1).optional(),
+    productId: idField(),
+    name: textField().min(1),
+    url: urlField(),
+    category: idField().optional(),
     price: z.number().nonnegative().optional(),
   }),
 });

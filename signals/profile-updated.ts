@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineSignal } from './define-signal';
+import { textField, MAX_LIST_LENGTH } from './limits';
 
 export const profileUpdated = defineSignal({
   name: 'profile.updated',
@@ -9,6 +10,6 @@ export const profileUpdated = defineSignal({
   keys: [],
   schema: z.object({
     /** Dotted paths of the changed fields, e.g. `email`, `attributes.plan`. */
-    changed: z.array(z.string().min(1)).min(1),
+    changed: z.array(textField().min(1)).min(1).max(MAX_LIST_LENGTH),
   }),
 });

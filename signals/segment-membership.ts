@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { defineSignal } from './define-signal';
+import { idField, textField } from './limits';
 
 const membershipChange = z.object({
   /** The segment's name (segments/). */
-  segment: z.string().min(1),
+  segment: idField(),
   /** The segment version that decided. */
   version: z.number().int().positive(),
   /** The event that moved the customer (absent when a profile change or the passing of time did). */
-  cause: z.object({ eventId: z.string(), signal: z.string(), data: z.record(z.string(), z.unknown()) }).optional(),
+  cause: z.object({ eventId: textField(), signal: idField(), data: z.record(z.string(), z.unknown()) }).optional(),
   /** What moved the customer, in words: `event product.viewed`, `profile change`, `window lapsed`, `merge`. */
-  reason: z.string(),
+  reason: textField(),
 });
 
 export const segmentEntered = defineSignal({

@@ -8,6 +8,7 @@ import { createSmsClient, type SmsClient } from '../delivery/providers/twilio-cl
 import { createEventRouter } from '../routing/event-router';
 import { customerModel } from '../routing/segment-upkeep';
 import { createSegmentRechecker } from '../routing/segment-recheck';
+import { createOutboxSweeper } from '../routing/outbox-sweep';
 import { workflowBundlerOptions } from './workflow-bundle';
 
 export interface WaymarkWorker {
@@ -45,6 +46,7 @@ export async function createWaymarkWorker(
   const routerDeps = { client: temporal, taskQueue, customers: customerModel(config.SEGMENT_UPKEEP) };
   const routeEvent = createEventRouter(routerDeps);
   const recheckCustomer = createSegmentRechecker(routerDeps);
+  const sweepOutbox = createOutboxSweeper(routerDeps);
   const code = overrides.workflowBundle
     ? { workflowBundle: overrides.workflowBundle }
     : {
@@ -57,7 +59,7 @@ export async function createWaymarkWorker(
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
     ...code,
-    activities: createActivities({ config, mailer, twilio, routeEvent, recheckCustomer }),
+    activities: createActivities({ config, mailer, twilio, routeEvent, recheckCustomer, sweepOutbox }),
     interceptors: overrides.interceptors,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });

@@ -1,12 +1,14 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { Config } from '../config';
 import { audienceCatalog } from '../journeys';
+import { durationToMs } from '../sdk/durations';
 import type { AudienceDefinition, AudienceScanInput } from '../sdk/contracts/audience';
 import type { SegmentRecheckInput } from '../sdk/contracts/segment-recheck';
-import { durationToMs } from '../sdk/durations';
 import {
   audienceScanWorkflowId,
   audienceScheduleId,
+  OUTBOX_SWEEP_SCHEDULE_ID,
+  OUTBOX_SWEEP_WORKFLOW_ID,
   SEGMENT_RECHECK_SCHEDULE_ID,
   SEGMENT_RECHECK_WORKFLOW_ID,
 } from '../sdk/workflow-id';
@@ -93,10 +95,39 @@ export async function ensureSegmentRecheckSchedule(
   });
 }
 
-/** Every schedule the worker needs: the audience scans and the segment recheck sweep. Called on worker start. */
+/**
+ * The outbox sweep's schedule. A Temporal Schedule rather than a loop in each worker: one sweep at a time however
+ * many workers run (the overlap policy skips a sweep while one runs), it survives every process restart (it lives in
+ * Temporal, as do the runs it feeds), and operators see, pause and trigger it in the Temporal UI beside the audience
+ * scans. While Temporal is away nothing can be routed anyway; the first sweep after it returns catches up.
+ */
+export async function ensureOutboxSchedule(
+  client: Client,
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'OUTBOX_SWEEP_EVERY'>,
+): Promise<string> {
+  return upsertSchedule(client, {
+    scheduleId: OUTBOX_SWEEP_SCHEDULE_ID,
+    spec: { intervals: [{ every: durationToMs(config.OUTBOX_SWEEP_EVERY) }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'outboxSweep',
+      workflowId: OUTBOX_SWEEP_WORKFLOW_ID,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      args: [],
+      staticSummary: 'outbox sweep: route events recorded and not routed',
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute', pauseOnFailure: false },
+  });
+}
+
+/** Every schedule the worker needs: the audience scans, the segment recheck sweep and the outbox sweep (worker start). */
 export async function ensureSchedules(
   client: Client,
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'SEGMENT_RECHECK_EVERY'>,
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'SEGMENT_RECHECK_EVERY' | 'OUTBOX_SWEEP_EVERY'>,
 ): Promise<string[]> {
-  return [...(await ensureAudienceSchedules(client, config)), await ensureSegmentRecheckSchedule(client, config)];
+  return [
+    ...(await ensureAudienceSchedules(client, config)),
+    await ensureSegmentRecheckSchedule(client, config),
+    await ensureOutboxSchedule(client, config),
+  ];
 }

@@ -35,6 +35,16 @@ export function installErrorHandler(app: FastifyInstance): void {
       }));
       return reply.code(400).send({ error: 'validation', message: describe(details), details });
     }
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const details: FieldError[] = [
+        {
+          field: 'body',
+          rule: 'too_big',
+          message: `larger than ${app.initialConfig.bodyLimit} bytes; send fewer events per request`,
+        },
+      ];
+      return reply.code(413).send({ error: 'body_too_large', message: describe(details), details });
+    }
     if (err.statusCode && err.statusCode < 500) {
       return reply.code(err.statusCode).send({ error: err.code ?? 'bad_request', message: err.message });
     }

@@ -1,17 +1,26 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findSignal, signalCatalog, type JourneyEvent } from '../../signals';
+import { findSignal, MAX_EVENT_DATA_BYTES, signalCatalog, type JourneyEvent } from '../../signals';
 import type { RouteEvent } from '../../sdk/contracts/routing';
 import { resolveCustomer } from '../../routing/identity';
+import { EventIdConflict } from '../../routing/event-conflict';
 import { routeInCustomerOrder } from '../../routing/route-batch';
 import { ApiError, describe, type FieldError } from '../plugins/error-handler';
 import { customerIdSchema, phoneSchema } from '../schemas';
 
 const MAX_BATCH = 500;
+/** Sources the system names itself (webhooks, audience scans): a caller cannot claim their dedupe scope. */
+const RESERVED_SOURCES = new Set(['twilio', 'unsubscribe', 'web']);
 
 const eventEnvelope = z.object({
-  id: z.string().min(1).max(200).describe('Your event id; the dedupe key'),
+  id: z.string().min(1).max(200).describe('Your event id; with source and customer, the dedupe key'),
+  source: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits and . _ - (at most 64)')
+    .refine((s) => !RESERVED_SOURCES.has(s), 'reserved for events Waymark makes itself')
+    .optional()
+    .describe('Who sends it, e.g. shop or policy-admin (default api): ids are unique per source and customer'),
   signal: z.string().min(1).describe('Signal name, e.g. cart.updated (GET /v1/signals)'),
   version: z.number().int().positive().optional(),
   occurredAt: z.iso.datetime({ offset: true }).optional(),
@@ -41,6 +50,7 @@ const eventResult = z.object({
     }),
   ),
   segments: z.array(z.object({ segment: z.string(), change: z.enum(['entered', 'exited']) })).optional(),
+  queued: z.string().optional().describe('Recorded, not routed yet (Temporal away): the outbox sweeper routes it'),
 });
 
 export interface EventRoutesOptions {
@@ -77,6 +87,16 @@ function validateData(envelope: EventEnvelope, prefix: string): FieldError[] {
   }
   const identities = signal.identity.filter((field) => envelope[field] !== undefined);
   const errors: FieldError[] = [];
+  const bytes = Buffer.byteLength(JSON.stringify(envelope.data));
+  if (bytes > MAX_EVENT_DATA_BYTES) {
+    return [
+      {
+        field: `${prefix}data`,
+        rule: 'too_big',
+        message: `is ${bytes} bytes; an event's data may be at most ${MAX_EVENT_DATA_BYTES} bytes`,
+      },
+    ];
+  }
   if (identities.length === 0) {
     errors.push({
       field: `${prefix}customerId`,
@@ -132,6 +152,7 @@ export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, o
         const signal = findSignal(envelope.signal)!;
         return {
           id: envelope.id,
+          ...(envelope.source === undefined ? {} : { source: envelope.source }),
           signal: signal.name,
           version: signal.version,
           customerId: (customers[i] as { customerId: string }).customerId,
@@ -139,8 +160,32 @@ export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, o
           data: signal.schema.parse(envelope.data),
         };
       });
-      const reports = await routeInCustomerOrder(events, opts.routeEvent);
-      const results = events.map((event, i) => ({ id: event.id, customerId: event.customerId, ...reports[i] }));
+      const reports = await routeInCustomerOrder(events, (event) =>
+        opts.routeEvent(event).catch((error: unknown) => {
+          if (error instanceof EventIdConflict) return error;
+          throw error;
+        }),
+      );
+      const results = events.flatMap((event, i) => {
+        const report = reports[i];
+        return report instanceof EventIdConflict ? [] : [{ id: event.id, customerId: event.customerId, ...report }];
+      });
+      const conflicts: FieldError[] = reports.flatMap((report, i) =>
+        report instanceof EventIdConflict
+          ? [
+              {
+                field: 'events' in request.body ? `events.${i}.id` : 'id',
+                rule: 'id_conflict',
+                message: report.message,
+              },
+            ]
+          : [],
+      );
+      if (conflicts.length) {
+        // Not routed; the rest of a batch was accepted (a resend without the conflicting events answers them).
+        const others = results.length ? `; the other ${results.length} events were accepted` : '';
+        throw new ApiError(409, 'event_id_conflict', `${describe(conflicts)}${others}`, conflicts);
+      }
       return reply.code(202).send({ results });
     },
   );

@@ -80,6 +80,8 @@ export function audienceMatch(
 ): AudienceMatch {
   const event: JourneyEvent = {
     id: audienceEventId(audience, match.customerId, match.key, match.date),
+    // Its own dedupe scope: a later scan of the same date is decided by the run's state (routing/audience-reentry.ts).
+    source: `audience:${audience}`,
     signal: signal.name,
     version: signal.version,
     customerId: match.customerId,

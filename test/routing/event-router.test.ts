@@ -87,10 +87,9 @@ describe('routing an event', () => {
     const id = customer();
     const first = event(id, 'cart.updated', cart('c1'));
     const report = await routeEvent(deps, first);
-    const again = await routeEvent(deps, { ...first, data: cart('c2') });
+    const again = await routeEvent(deps, { ...first, occurredAt: new Date().toISOString() });
     expect(again).toEqual({ ...report, duplicate: true });
     expect(await signalNames(temporal.client, `abandoned-cart/${id}/c1`)).toEqual(['cart.updated']);
-    await expect(temporal.client.workflow.getHandle(`abandoned-cart/${id}/c2`).describe()).rejects.toThrow();
     await temporal.client.workflow.getHandle(`abandoned-cart/${id}/c1`).terminate('test done');
   });
 
