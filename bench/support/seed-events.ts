@@ -1,4 +1,5 @@
 import { EventRecord } from '../../models/event';
+import { eventRecordKey, payloadHash } from '../../routing/event-identity';
 
 /**
  * Records `count` routed events in the events collection as the API leaves them (id, signal, customer, data, the
@@ -19,18 +20,27 @@ export async function seedRoutedEvents(
       const i = first + k;
       const customerId = customerOf(i);
       const when = new Date(at + i);
-      return {
-        _id: `${prefix}-${i}`,
+      const event = {
+        id: `${prefix}-${i}`,
         signal: 'cart.updated',
         version: 1,
-        customerId,
-        occurredAt: when,
         data: {
           cartId: `c-${i}`,
           items: [{ sku: 'A1', name: 'Boots', qty: 1, price: 80 }],
           total: 80,
           currency: 'EUR',
         },
+      };
+      return {
+        _id: eventRecordKey({ id: event.id, customerId }),
+        eventId: event.id,
+        source: 'api',
+        signal: event.signal,
+        version: event.version,
+        customerId,
+        occurredAt: when,
+        data: event.data,
+        payloadHash: payloadHash(event),
         routing: { eventId: `${prefix}-${i}`, duplicate: false, started: 1, signalled: 0, runs: [] },
         routedAt: when,
         receivedAt: when,

@@ -99,7 +99,7 @@ test('a scan attempt killed mid-window is retried from its last heartbeat: every
     // Resumed, not restarted: only the pages after the last recorded position were routed again.
     expect(result.duplicates).toBeLessThan(routedBeforeKill);
 
-    const events = await EventRecord.find({ _id: /^audience:renewal-window:resume-/ }).lean();
+    const events = await EventRecord.find({ eventId: /^audience:renewal-window:resume-/ }).lean();
     expect({ recorded: events.length, routed: events.filter((e) => e.routedAt).length }).toEqual({
       recorded: PROFILES,
       routed: PROFILES,
