@@ -1,35 +1,64 @@
 import type { JourneyEvent } from '../signals/define-signal';
+import { RETAINED_EVENTS_PER_SIGNAL, SEEN_EVENT_KEYS } from './run-limits';
+
+/** The key a run knows an event by: its sender's id within its source (as the router dedupes, customer aside). */
+export function eventKey(event: Pick<JourneyEvent, 'id' | 'source'>): string {
+  return `${event.source ?? 'api'}|${event.id}`;
+}
+
+/** What a run carries of its inbox across continue-as-new. */
+export interface InboxSnapshot {
+  /** The newest events per signal, in arrival order. */
+  retained: JourneyEvent[];
+  counts: Record<string, number>;
+  /** Keys of the most recent events, oldest first. */
+  seen: string[];
+  /** Events received in all. */
+  total: number;
+}
 
 /**
- * Every event a run has received, in arrival order, each event id once (the API dedupes too, but a redelivered
- * signal-with-start or a re-run audience scan must not count twice here either).
+ * What a run holds of the events it received: the newest few per signal (what `latest` and `received` read), how
+ * many of each arrived (what `quietFor` watches), and a bounded set of the keys it has seen, so a redelivered
+ * signal-with-start, a re-run audience scan or a sweep's retry counts once. Bounded whatever a source sends.
  */
 export class Inbox {
   private readonly seen = new Set<string>();
-  private readonly events: JourneyEvent[] = [];
+  private readonly bySignal = new Map<string, JourneyEvent[]>();
   private readonly counts = new Map<string, number>();
+  private readonly listeners = new Set<(event: JourneyEvent) => void>();
+  private total = 0;
 
-  /** Adds an event; false if its id was already received. */
+  constructor(snapshot?: InboxSnapshot) {
+    if (!snapshot) return;
+    for (const key of snapshot.seen) this.seen.add(key);
+    for (const event of snapshot.retained) this.keep(event);
+    for (const [signal, count] of Object.entries(snapshot.counts)) this.counts.set(signal, count);
+    this.total = snapshot.total;
+  }
+
+  /** Adds an event; false if its key was already received. Listeners hear of every new event. */
   receive(event: JourneyEvent): boolean {
-    if (this.seen.has(event.id)) return false;
-    this.seen.add(event.id);
-    this.events.push(event);
+    const key = eventKey(event);
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    if (this.seen.size > SEEN_EVENT_KEYS) this.seen.delete(this.seen.values().next().value as string);
+    this.keep(event);
     this.counts.set(event.signal, this.countOf(event.signal) + 1);
+    this.total += 1;
+    for (const listener of this.listeners) listener(event);
     return true;
   }
 
-  /** How many events have arrived: a cursor for "received after this point". */
-  get size(): number {
-    return this.events.length;
+  /** Calls `listener` with every event received from now on, until the returned function is called. */
+  onReceive(listener: (event: JourneyEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
-  /** The first event of `signal` at or after `cursor` that satisfies `where`. */
-  findFrom(cursor: number, signal: string, where?: (event: JourneyEvent) => boolean): JourneyEvent | undefined {
-    for (let i = cursor; i < this.events.length; i++) {
-      const event = this.events[i];
-      if (event.signal === signal && (!where || where(event))) return event;
-    }
-    return undefined;
+  /** How many events have arrived in all: a run can tell whether anything arrived since. */
+  get size(): number {
+    return this.total;
   }
 
   /** How many events of `signal` have arrived. */
@@ -37,12 +66,25 @@ export class Inbox {
     return this.counts.get(signal) ?? 0;
   }
 
+  /** The newest events of `signal`, up to RETAINED_EVENTS_PER_SIGNAL, in arrival order. */
   all(signal: string): JourneyEvent[] {
-    return this.events.filter((e) => e.signal === signal);
+    return [...(this.bySignal.get(signal) ?? [])];
   }
 
   latest(signal: string): JourneyEvent | undefined {
-    for (let i = this.events.length - 1; i >= 0; i--) if (this.events[i].signal === signal) return this.events[i];
-    return undefined;
+    const events = this.bySignal.get(signal);
+    return events?.[events.length - 1];
+  }
+
+  snapshot(): InboxSnapshot {
+    const retained = [...this.bySignal.values()].flat();
+    return { retained, counts: Object.fromEntries(this.counts), seen: [...this.seen], total: this.total };
+  }
+
+  private keep(event: JourneyEvent): void {
+    const events = this.bySignal.get(event.signal) ?? [];
+    events.push(event);
+    if (events.length > RETAINED_EVENTS_PER_SIGNAL) events.shift();
+    this.bySignal.set(event.signal, events);
   }
 }

@@ -1,6 +1,7 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { JourneyState, Outcome } from './journey-types';
+import { MAX_STEP_RECORDS } from './run-limits';
 import {
   WaymarkCustomerId,
   WaymarkJourney,
@@ -9,12 +10,24 @@ import {
   WaymarkStep,
 } from './search-attributes';
 
-/** The run's visible state: the `state` query answer and the WaymarkStep / WaymarkOutcome search attributes. */
+/**
+ * The run's visible state: the `state` query answer and the WaymarkStep / WaymarkOutcome search attributes. While a
+ * continued run fast-forwards its journey (`quiet()` holds), nothing is recorded again: the state came with the run.
+ */
 export class JourneyStateTracker {
   readonly state: JourneyState;
 
-  constructor(journey: string, version: number, customerId: string, key: string) {
-    this.state = { journey, version, customerId, key, step: 'entry', steps: [], splits: {} };
+  constructor(
+    journey: string,
+    version: number,
+    customerId: string,
+    key: string,
+    private readonly quiet: () => boolean = () => false,
+    restored?: JourneyState,
+  ) {
+    this.state = restored
+      ? { ...restored, steps: [...restored.steps], splits: { ...restored.splits } }
+      : { journey, version, customerId, key, step: 'entry', steps: [], splits: {} };
   }
 
   /** Sets the identity attributes the router sets at start, when a run was started some other way. */
@@ -34,12 +47,13 @@ export class JourneyStateTracker {
   /** The customer changed by a merge (an anonymous visitor identified): state and WaymarkCustomerId follow. */
   switchCustomer(from: string, to: string): void {
     this.state.customerId = to;
-    this.record('identified', `${from} is ${to}`);
+    this.push('identified', `${from} is ${to}`);
     upsertSearchAttributes([{ key: WaymarkCustomerId, value: to }]);
   }
 
   /** Enters a step: recorded in the steps taken and shown as WaymarkStep. */
   enter(step: string, detail?: string): void {
+    if (this.quiet()) return;
     this.record(step, detail);
     if (this.state.step !== step) {
       this.state.step = step;
@@ -49,7 +63,15 @@ export class JourneyStateTracker {
 
   /** Records something that happened within the current step (a send's outcome, a split's arm). */
   record(step: string, detail?: string): void {
+    if (!this.quiet()) this.push(step, detail);
+  }
+
+  private push(step: string, detail?: string): void {
     this.state.steps.push({ step, at: new Date().toISOString(), ...(detail === undefined ? {} : { detail }) });
+    if (this.state.steps.length > MAX_STEP_RECORDS) {
+      this.state.steps.shift();
+      this.state.earlierSteps = (this.state.earlierSteps ?? 0) + 1;
+    }
   }
 
   waiting(waitingFor: string, wakesAt?: Date): void {
@@ -67,7 +89,7 @@ export class JourneyStateTracker {
     this.doneWaiting();
     this.state.outcome = outcome;
     if (reason !== undefined) this.state.reason = reason;
-    this.record(`end:${outcome}`, reason);
+    this.push(`end:${outcome}`, reason);
     upsertSearchAttributes([{ key: WaymarkOutcome, value: outcome }]);
   }
 

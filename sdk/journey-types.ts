@@ -1,5 +1,7 @@
 import type { EventOf, JourneyEvent, SignalData, SignalDefinition } from '../signals/define-signal';
 import type { EligibilityResult, ProfileView, SendResult } from './contracts/journey-activities';
+import type { InboxSnapshot } from './inbox';
+import type { JournalSnapshot } from './journal';
 
 /** How a run ended; also the WaymarkOutcome search attribute. */
 export type Outcome = 'converted' | 'completed' | 'exited' | 'ineligible' | 'lost';
@@ -153,6 +155,22 @@ export interface JourneyContext {
 export interface JourneyInput {
   customerId: string;
   key: string;
+  /** Set by the runtime when a run continues as new (sdk/run-journey.ts): what the next run carries on with. */
+  continued?: ContinuedRun;
+}
+
+/** What a journey run carries across continue-as-new (bounded: see sdk/run-limits.ts). */
+export interface ContinuedRun {
+  /** The trigger that started the first run. */
+  first: JourneyEvent;
+  inbox: InboxSnapshot;
+  /** The outcomes of the journey's SDK calls so far, to bring its code back to where it was. */
+  journal: JournalSnapshot;
+  state: JourneyState;
+  /** Sends per `<channel>:<template>` so far: step ids go on as `#2`, `#3` (they key the delivery ledger). */
+  sendCounts: Record<string, number>;
+  /** The wait in flight when the run continued: when it was to wake, and a deferred send's step id. */
+  resume: { wakesAt?: string; stepId?: string };
 }
 
 export interface JourneyResult {
@@ -180,6 +198,10 @@ export interface JourneyState {
   splits: Record<string, string>;
   outcome?: Outcome;
   reason?: string;
+  /** Step records dropped from `steps` to keep it bounded (the oldest). */
+  earlierSteps?: number;
+  /** Times this run continued as new (a long or chatty run keeps its history short). */
+  continuedAsNew?: number;
 }
 
 export type { JourneyEvent };

@@ -1,6 +1,7 @@
 import {
   CancellationScope,
   condition,
+  continueAsNew,
   defineSignal as defineTemporalSignal,
   log,
   setHandler,
@@ -18,9 +19,14 @@ import { routeMatches, routesBySignal } from './routes';
 /** How long a run started without its trigger (not by signal-with-start) waits for it before giving up. */
 const TRIGGER_GRACE = '1 minute';
 
-/** The body of every journey workflow: receive events, check eligibility, run the journey, end with an outcome. */
+/**
+ * The body of every journey workflow: receive events, check eligibility, run the journey, end with an outcome. A run
+ * whose history grows past its bound while it waits continues as new (sdk/run-limits.ts), carrying its inbox,
+ * journal, state, send counts and the wait in flight; the next run fast-forwards the journey to that wait.
+ */
 export async function runJourney(journey: JourneyDefinition, input: JourneyInput): Promise<JourneyResult> {
   const run = new JourneyRun(journey, input, workflowInfo().workflowId);
+  const trigger = journey.trigger.signal.name;
 
   // Handlers are set before the first await, so the signal-with-start's trigger event is delivered to them.
   const routes = routesBySignal(journey);
@@ -42,7 +48,9 @@ export async function runJourney(journey: JourneyDefinition, input: JourneyInput
         log.info('event for another key ignored', { signal: name, eventId: event.id });
         return;
       }
-      if (!run.inbox.receive(event) || run.ending) return;
+      if (!run.inbox.receive(event)) return;
+      if (matching.some((r) => r.role === 'trigger')) run.first ??= event;
+      if (run.ending) return;
       for (const { role, route } of matching) {
         if (role === 'goal') {
           run.ending = new JourneyEnd('converted', `goal: ${name}`);
@@ -57,13 +65,14 @@ export async function runJourney(journey: JourneyDefinition, input: JourneyInput
     });
   }
   setHandler(journeyStateQuery, () => run.tracker.state);
-  run.tracker.markStart();
 
-  const trigger = journey.trigger.signal.name;
-  if (!(await condition(() => run.inbox.countOf(trigger) > 0, TRIGGER_GRACE))) {
-    return finish(run, new JourneyEnd('exited', `no ${trigger} event arrived: start runs with signal-with-start`));
+  if (!input.continued) {
+    run.tracker.markStart();
+    if (!(await condition(() => run.first !== undefined, TRIGGER_GRACE))) {
+      return finish(run, new JourneyEnd('exited', `no ${trigger} event arrived: start runs with signal-with-start`));
+    }
   }
-  const first = run.inbox.findFrom(0, trigger) as JourneyEvent;
+  const first = run.first!;
   const j = createJourneyContext(run, first);
 
   let done = false;
@@ -82,7 +91,10 @@ export async function runJourney(journey: JourneyDefinition, input: JourneyInput
         failure = error;
       },
     );
-  await condition(() => done || run.ending !== undefined);
+  await condition(() => done || run.ending !== undefined || run.continuing !== undefined);
+  if (!done && !run.ending && run.continuing) {
+    return continueAsNew<(input: JourneyInput) => Promise<JourneyResult>>({ ...input, continued: run.carried() });
+  }
   // A goal or exit while an activity is still retrying (a provider outage) must not wait for it: cancel the step.
   if (!done) scope.cancel();
 

@@ -40,7 +40,7 @@ export async function sendStep(
       data,
       at: new Date().toISOString(),
       onCap: options.onCap ?? 'skip',
-      ...(options.skipIfMissed === undefined ? {} : { skipAfter: deadline(options.skipIfMissed) }),
+      ...(options.skipIfMissed === undefined ? {} : { skipAfter: deadline(run, options.skipIfMissed) }),
     };
     run.tracker.waiting(`delivery of ${stepId}`);
     let outcome: DeliveryOutcome;
@@ -85,8 +85,9 @@ export async function sendStep(
   }
 }
 
-function deadline(skipIfMissed: NonNullable<SendOptions['skipIfMissed']>): string {
-  return toDate(typeof skipIfMissed === 'function' ? skipIfMissed() : skipIfMissed).toISOString();
+/** The send's own reading of its deadline (re-read on every attempt; not a journaled read of the journey's path). */
+function deadline(run: JourneyRun, skipIfMissed: NonNullable<SendOptions['skipIfMissed']>): string {
+  return toDate(typeof skipIfMissed === 'function' ? run.journal.internal(skipIfMissed) : skipIfMissed).toISOString();
 }
 
 function isPermanentFailure(error: unknown): error is ActivityFailure {
