@@ -50,6 +50,30 @@ const sourceFolders = Object.keys(layers);
 const workflowCode = ['sdk/**/*.ts', 'workflows/**/*.ts', 'journeys/**/*.ts'];
 const workflowCodeIgnores = ['journeys/**/templates.ts', 'journeys/templates.ts', 'journeys/template-types.ts'];
 
+/** What workflow code may not import: Node built-ins, I/O modules, activity values (types only). */
+const workflowImports = {
+  paths: [
+    ...nodeBuiltins.map((name) => ({ name, message: 'Workflow code may not use Node built-ins.' })),
+    { name: 'mongoose', message: 'Workflow code does no I/O: read MongoDB in an activity.' },
+    { name: 'mongodb', message: 'Workflow code does no I/O: read MongoDB in an activity.' },
+    { name: 'nodemailer', message: 'Workflow code does no I/O: send through the deliver activity.' },
+    { name: 'twilio', message: 'Workflow code does no I/O: send through the deliver activity.' },
+    { name: '@temporalio/client', message: 'Workflow code may not use the Temporal client.' },
+    { name: '@temporalio/activity', message: 'Workflow code may not use the activity context.' },
+  ],
+  patterns: [
+    {
+      group: ['**/models/**', '**/models', '**/api/**', '**/worker/**', '**/routing/**', '**/config/**'],
+      message: 'Workflow code may not import I/O modules.',
+    },
+    {
+      group: ['**/activities/**', '**/activities', '**/delivery/**', '**/delivery'],
+      allowTypeImports: true,
+      message: 'Workflow code imports activity *types* only (import type).',
+    },
+  ],
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -136,36 +160,7 @@ export default tseslint.config(
     files: workflowCode,
     ignores: workflowCodeIgnores,
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            ...nodeBuiltins.map((name) => ({ name, message: 'Workflow code may not use Node built-ins.' })),
-            { name: 'mongoose', message: 'Workflow code does no I/O: read MongoDB in an activity.' },
-            { name: 'mongodb', message: 'Workflow code does no I/O: read MongoDB in an activity.' },
-            { name: 'nodemailer', message: 'Workflow code does no I/O: send through the deliver activity.' },
-            { name: 'twilio', message: 'Workflow code does no I/O: send through the deliver activity.' },
-            { name: '@temporalio/client', message: 'Workflow code may not use the Temporal client.' },
-            { name: '@temporalio/activity', message: 'Workflow code may not use the activity context.' },
-          ],
-          patterns: [
-            {
-              group: ['**/models/**', '**/models', '**/api/**', '**/worker/**', '**/routing/**', '**/config/**'],
-              message: 'Workflow code may not import I/O modules.',
-            },
-            {
-              // A journey version is frozen while its runs are open: it never imports another version's file.
-              regex: '^\\./v\\d+$',
-              message: 'A journey version is self-contained: copy what it needs from the other version.',
-            },
-            {
-              group: ['**/activities/**', '**/activities', '**/delivery/**', '**/delivery'],
-              allowTypeImports: true,
-              message: 'Workflow code imports activity *types* only (import type).',
-            },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', workflowImports],
       'no-restricted-properties': [
         'error',
         { object: 'Date', property: 'now', message: 'Use workflow time: new Date() inside the sandbox, or j.now().' },
@@ -181,6 +176,26 @@ export default tseslint.config(
         { name: 'setInterval', message: 'Use sleep() in a loop from @temporalio/workflow.' },
         { name: 'process', message: 'Workflow code may not read the process environment.' },
         { name: 'fetch', message: 'Workflow code does no I/O.' },
+      ],
+    },
+  },
+  {
+    // A journey version is frozen while its runs are open: it never imports another version's file (the folder's
+    // index.ts gathers the versions for the catalog).
+    files: ['journeys/*/v*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...workflowImports,
+          patterns: [
+            ...workflowImports.patterns,
+            {
+              regex: '^\\./v\\d+$',
+              message: 'A journey version is self-contained: copy what it needs from the other version.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -1,11 +1,18 @@
 import { Context, heartbeat } from '@temporalio/activity';
 import type { RouteEvent } from '../sdk/contracts/routing';
-import type { AudienceMatch, ScanAudienceInput, ScanAudienceResult } from '../sdk/contracts/audience';
+import type {
+  AudienceDefinition,
+  AudienceMatch,
+  ScanAudienceInput,
+  ScanAudienceResult,
+} from '../sdk/contracts/audience';
 import { readAudienceWindow } from './audience-window';
 
 export interface AudienceActivityDeps {
   /** routing/'s router: dedupes by event id, signal-with-starts the journeys the event starts. */
   routeEvent: RouteEvent;
+  /** The audiences scans may name; default the catalog's (journeys/index.ts). */
+  audiences?: readonly AudienceDefinition[];
   /**
    * Signal-with-starts in flight at once. The dev server tops out near 190/s from 32 on; FerretDB's SQLite turns
    * many concurrent event-record writes into SQLITE_BUSY, so the default stays low.
@@ -47,7 +54,7 @@ export function createAudienceActivities(deps: AudienceActivityDeps) {
     if (progress.lastId === undefined && input.afterId !== undefined) progress.lastId = input.afterId;
     const maxPages = input.maxPages - progress.pages;
     let read = 0;
-    for await (const page of readAudienceWindow({ ...input, afterId: progress.lastId, maxPages })) {
+    for await (const page of readAudienceWindow({ ...input, afterId: progress.lastId, maxPages }, deps.audiences)) {
       if (cancellationSignal.aborted) throw cancellationSignal.reason;
       const routed = { entered: 0, started: 0, duplicates: 0 };
       let next = 0;

@@ -1,7 +1,7 @@
 import { Profile } from '../models/profile';
 import { findAudience } from '../journeys/find-audience';
 import { cursorPages } from './cursor-pages';
-import type { AudienceMatch, AudienceProfile } from '../sdk/contracts/audience';
+import type { AudienceDefinition, AudienceMatch, AudienceProfile } from '../sdk/contracts/audience';
 
 export interface AudienceWindowRead {
   audience: string;
@@ -26,16 +26,20 @@ export interface AudienceWindowPage {
 /**
  * The profiles of an audience's date window in `_id` order, in pages, through one cursor: the window is queried
  * once (by the date index, which the query hints) and streamed, never re-queried per page. `_id` order (not the date:
- * a multikey field, with an array's several dates per profile) gives a position to resume after.
+ * a multikey field, with an array's several dates per profile) gives a position to resume after. Only `_id` and the
+ * audience's projection are read; its date field's index is made by the worker at start (worker/audience-indexes.ts).
  */
-export async function* readAudienceWindow(read: AudienceWindowRead): AsyncGenerator<AudienceWindowPage> {
-  const audience = findAudience(read.audience);
+export async function* readAudienceWindow(
+  read: AudienceWindowRead,
+  audiences?: readonly AudienceDefinition[],
+): AsyncGenerator<AudienceWindowPage> {
+  const audience = findAudience(read.audience, audiences);
   const window = { start: new Date(read.windowStart), end: new Date(read.windowEnd) };
   const filter: Record<string, unknown> = { ...audience.filter(window) };
   if (read.afterId !== undefined) filter._id = { $gt: read.afterId };
   const cursor = Profile.find(filter)
-    .select({ _id: 1, policies: 1, dependents: 1 })
-    .hint({ [audience.indexedField]: 1 })
+    .select(Object.fromEntries([['_id', 1], ...audience.projection.map((path) => [path, 1])]))
+    .hint({ [audience.dateField]: 1 })
     .sort({ _id: 1 })
     .limit(read.pageSize * read.maxPages)
     .lean<AudienceProfile[]>()

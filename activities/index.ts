@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import type { Mailer } from '../delivery/providers/smtp-transport';
 import type { SmsClient } from '../delivery/providers/twilio-client';
+import type { JourneyCatalog } from '../journeys/journey-folder';
 import type { OutboxActivities, RouteEvent, SweepOutbox } from '../sdk/contracts/routing';
 import type { AudienceActivities } from '../sdk/contracts/audience';
 import type { JourneyActivities } from '../sdk/contracts/journey-activities';
@@ -23,6 +24,8 @@ export interface ActivityDeps {
   recheckCustomer: RecheckCustomer;
   /** routing/'s outbox sweeper, for the `outboxSweep` system workflow. */
   sweepOutbox: SweepOutbox;
+  /** The journeys' audiences and templates; default the catalog (journeys/index.ts). */
+  catalog?: JourneyCatalog;
 }
 
 /**
@@ -33,8 +36,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     checkEligibility,
     loadProfile,
-    deliver: createDeliver(deps),
-    ...createAudienceActivities({ routeEvent: deps.routeEvent }),
+    deliver: createDeliver({ ...deps, templates: deps.catalog?.templates }),
+    ...createAudienceActivities({ routeEvent: deps.routeEvent, audiences: deps.catalog?.audiences }),
     ...createSegmentRecheckActivities({ recheckCustomer: deps.recheckCustomer }),
     ...createOutboxActivities({ sweepOutbox: deps.sweepOutbox }),
   } satisfies JourneyActivities & AudienceActivities & SegmentRecheckActivities & OutboxActivities;

@@ -17,6 +17,7 @@ import { readAudienceWindow } from '../activities/audience-window';
 import type { AudienceScanResult } from '../sdk/contracts/audience';
 import { startWaymarkProcess, type WaymarkProcess } from '../dev/waymark-process';
 import { Profile } from '../models/profile';
+import { ensureAudienceIndexes } from '../worker/audience-indexes';
 import { createEventRouter } from '../routing/event-router';
 import { DAY_MS } from '../sdk/durations';
 import { apiEventLatency, type LatencySample } from './support/api-latency';
@@ -88,6 +89,7 @@ async function main() {
 
   try {
     await Profile.init(); // the indexes autoIndex builds (a createCollection beside it would race)
+    await ensureAudienceIndexes(); // the date indexes, as the worker makes them at start
     const [, seedMs] = await timed(async () => {
       for (let i = 0; i < PROFILES; i += BATCH) {
         const batch = Array.from({ length: Math.min(BATCH, PROFILES - i) }, (_, k) => profile(i + k));

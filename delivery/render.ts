@@ -1,5 +1,11 @@
 import { Liquid } from 'liquidjs';
-import { findTemplate, type EmailTemplate, type SmsTemplate, type WebTemplate } from '../journeys/templates';
+import {
+  findTemplate,
+  type EmailTemplate,
+  type JourneyTemplates,
+  type SmsTemplate,
+  type WebTemplate,
+} from '../journeys/templates';
 import type { DeliveryChannel } from '../sdk/contracts/journey-activities';
 
 // Missing variables render as empty (strictVariables off): a journey's data may legitimately lack optional fields.
@@ -14,14 +20,18 @@ export interface RenderedTemplates {
 
 export class TemplateNotFoundError extends Error {}
 
-/** Renders a journey's template for one channel with the send's data (HTML parts escape their output). */
+/**
+ * Renders a journey's template for one channel with the send's data (HTML parts escape their output); `templates`
+ * default the catalog's.
+ */
 export async function renderTemplate<C extends DeliveryChannel>(
   journey: string,
   template: string,
   channel: C,
   data: Record<string, unknown>,
+  templates?: Readonly<Record<string, JourneyTemplates>>,
 ): Promise<RenderedTemplates[C]> {
-  const source = findTemplate(journey, template, channel);
+  const source = findTemplate(journey, template, channel, templates);
   if (!source) throw new TemplateNotFoundError(`journey ${journey} has no ${channel} template '${template}'`);
   if (channel === 'email') {
     const email = source as EmailTemplate;

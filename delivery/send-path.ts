@@ -3,6 +3,7 @@ import { deliveryId as ledgerId } from '../models/delivery';
 import { findLiveProfile } from '../models/profile';
 import type { DeliveryOutcome, DeliveryRequest } from '../sdk/contracts/journey-activities';
 import { MINUTE_MS } from '../sdk/durations';
+import type { JourneyTemplates } from '../journeys/templates';
 import { classifyProviderError } from './providers/classify-error';
 import type { Mailer } from './providers/smtp-transport';
 import type { SmsClient } from './providers/twilio-client';
@@ -30,6 +31,8 @@ export interface SendPathDeps {
   config: Config;
   mailer: Mailer;
   twilio: SmsClient;
+  /** Journey name → its templates; default the catalog's (journeys/index.ts). */
+  templates?: Readonly<Record<string, JourneyTemplates>>;
 }
 
 /** One attempt of the deliver activity, as the send path sees it. */
@@ -209,7 +212,7 @@ export function createSendPath(deps: SendPathDeps) {
   };
 
   function render(request: DeliveryRequest): Promise<Content> {
-    return renderTemplate(request.journey, request.template, request.channel, request.data);
+    return renderTemplate(request.journey, request.template, request.channel, request.data, deps.templates);
   }
 
   function callProvider(

@@ -1,39 +1,22 @@
-// The journey catalog: every version of every journey, and the date-based audiences that start them.
-// Export names equal journeyWorkflowType(name, version): workflows/index.ts re-exports this file into the bundle,
-// where every exported function becomes a workflow type, so helpers live in their own files (newest-versions.ts).
-import type { AudienceDefinition } from '../sdk/contracts/audience';
-import type { JourneyWorkflow } from '../sdk/define-journey';
-import { abandonedCartV1 } from './abandoned-cart/v1';
-import { abandonedCartV2 } from './abandoned-cart/v2';
-import { abandonedCartV3 } from './abandoned-cart/v3';
-import { browseAbandonmentV1 } from './browse-abandonment/v1';
-import { dependentTurning26Audience } from './dependent-turning-26/audience';
-import { dependentTurning26V1 } from './dependent-turning-26/v1';
-import { dependentTurning26V2 } from './dependent-turning-26/v2';
-import { renewalWindowAudience } from './renewal-window/audience';
-import { renewalWindowV1 } from './renewal-window/v1';
+// The journey catalog: one entry per journey folder. A folder's index.ts (journeys/<name>/index.ts) gives its versions,
+// its date audiences and its templates; adding a journey is its folder plus its three lines here.
+// workflows/index.ts re-exports this file into the bundle, where every exported function becomes a workflow type: a
+// folder exports its versions under journeyWorkflowType(name, version), and helpers live in their own files.
+import { catalogOf, type JourneyCatalog } from './journey-folder';
+import { abandonedCart } from './abandoned-cart';
+import { browseAbandonment } from './browse-abandonment';
+import { dependentTurning26 } from './dependent-turning-26';
+import { renewalWindow } from './renewal-window';
 
-export {
-  abandonedCartV1,
-  abandonedCartV2,
-  abandonedCartV3,
-  browseAbandonmentV1,
-  dependentTurning26V1,
-  dependentTurning26V2,
-  renewalWindowV1,
-};
-export { dependentTurning26Audience, renewalWindowAudience };
+export * from './abandoned-cart';
+export * from './browse-abandonment';
+export * from './dependent-turning-26';
+export * from './renewal-window';
+
+export const catalog: JourneyCatalog = catalogOf([abandonedCart, renewalWindow, dependentTurning26, browseAbandonment]);
 
 /** Every registered journey version (the worker keeps registering a version while it has open runs). */
-export const journeyCatalog: readonly JourneyWorkflow[] = [
-  abandonedCartV1,
-  abandonedCartV2,
-  abandonedCartV3,
-  renewalWindowV1,
-  dependentTurning26V1,
-  dependentTurning26V2,
-  browseAbandonmentV1,
-];
+export const journeyCatalog = catalog.journeys;
 
 /** Every date-based audience: each gets a daily scan (worker/schedules.ts) that signal-with-starts its journey. */
-export const audienceCatalog: readonly AudienceDefinition[] = [renewalWindowAudience, dependentTurning26Audience];
+export const audienceCatalog = catalog.audiences;

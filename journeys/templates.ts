@@ -1,18 +1,11 @@
-// Journey name → its templates, for the send path (not workflow code).
-import { templates as abandonedCart } from './abandoned-cart/templates';
-import { templates as browseAbandonment } from './browse-abandonment/templates';
-import { templates as dependentTurning26 } from './dependent-turning-26/templates';
-import { templates as renewalWindow } from './renewal-window/templates';
+// Templates for the send path (not workflow code): each journey folder's, collected by the catalog.
+import { catalog } from './index';
 import type { EmailTemplate, JourneyTemplates, SmsTemplate, WebTemplate } from './template-types';
 
 export type * from './template-types';
 
-export const journeyTemplates: Readonly<Record<string, JourneyTemplates>> = {
-  'abandoned-cart': abandonedCart,
-  'renewal-window': renewalWindow,
-  'dependent-turning-26': dependentTurning26,
-  'browse-abandonment': browseAbandonment,
-};
+/** Journey name → its templates. */
+export const journeyTemplates: Readonly<Record<string, JourneyTemplates>> = catalog.templates;
 
 interface ChannelTemplate {
   email: EmailTemplate;
@@ -20,11 +13,12 @@ interface ChannelTemplate {
   web: WebTemplate;
 }
 
-/** A template's text for one channel, or undefined when the journey has none. */
+/** A template's text for one channel, or undefined when the journey has none (in `templates`, default the catalog's). */
 export function findTemplate<C extends keyof ChannelTemplate>(
   journey: string,
   template: string,
   channel: C,
+  templates: Readonly<Record<string, JourneyTemplates>> = journeyTemplates,
 ): ChannelTemplate[C] | undefined {
-  return journeyTemplates[journey]?.[template]?.[channel] as ChannelTemplate[C] | undefined;
+  return templates[journey]?.[template]?.[channel] as ChannelTemplate[C] | undefined;
 }

@@ -97,8 +97,8 @@ profileSchema.index({ phone: 1 }, { unique: true, sparse: true });
 profileSchema.index({ anonymousIds: 1 }, { unique: true, sparse: true });
 profileSchema.index({ 'segments.name': 1 });
 profileSchema.index({ segmentsRecheckAt: 1 }, { sparse: true });
-profileSchema.index({ 'policies.renewalDate': 1 });
-profileSchema.index({ 'dependents.birthDate': 1 });
+// The date audiences' indexes (policies.renewalDate, dependents.birthDate, ...) come from the journey catalog: the
+// worker creates them at start (worker/audience-indexes.ts).
 
 export type ProfileDocument = InferSchemaType<typeof profileSchema> & { _id: string };
 

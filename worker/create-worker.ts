@@ -9,6 +9,9 @@ import { createEventRouter } from '../routing/event-router';
 import { customerModel } from '../routing/segment-upkeep';
 import { createSegmentRechecker } from '../routing/segment-recheck';
 import { createOutboxSweeper } from '../routing/outbox-sweep';
+import { catalog as journeyCatalog } from '../journeys';
+import type { JourneyCatalog } from '../journeys/journey-folder';
+import { ensureAudienceIndexes } from './audience-indexes';
 import { workflowBundlerOptions } from './workflow-bundle';
 
 export interface WaymarkWorker {
@@ -33,9 +36,17 @@ export async function createWaymarkWorker(
   config: Config,
   overrides: Partial<Pick<WorkerOptions, 'taskQueue' | 'workflowBundle' | 'workflowsPath' | 'interceptors'>> & {
     providers?: WorkerProviders;
+    /**
+     * The journeys routed to, the audiences scanned and the templates sent; default the catalog (journeys/index.ts).
+     * Give it with the `workflowsPath` of a bundle that exports the same journeys (a test's fixture journeys).
+     */
+    catalog?: JourneyCatalog;
   } = {},
 ): Promise<WaymarkWorker> {
   if (mongoose.connection.readyState !== 1) await mongoose.connect(config.MONGODB_URI);
+  const catalog = overrides.catalog ?? journeyCatalog;
+  // Each audience's date field is indexed from the catalog: a new date journey brings its own index.
+  await ensureAudienceIndexes(catalog.audiences);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
@@ -43,7 +54,12 @@ export async function createWaymarkWorker(
   const twilio = overrides.providers?.twilio ?? createSmsClient(config);
   // Audience matches enter journeys through the same router as API events.
   const taskQueue = overrides.taskQueue ?? config.TEMPORAL_TASK_QUEUE;
-  const routerDeps = { client: temporal, taskQueue, customers: customerModel(config.SEGMENT_UPKEEP) };
+  const routerDeps = {
+    client: temporal,
+    taskQueue,
+    catalog: catalog.journeys,
+    customers: customerModel(config.SEGMENT_UPKEEP),
+  };
   const routeEvent = createEventRouter(routerDeps);
   const recheckCustomer = createSegmentRechecker(routerDeps);
   const sweepOutbox = createOutboxSweeper(routerDeps);
@@ -59,7 +75,7 @@ export async function createWaymarkWorker(
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
     ...code,
-    activities: createActivities({ config, mailer, twilio, routeEvent, recheckCustomer, sweepOutbox }),
+    activities: createActivities({ config, mailer, twilio, routeEvent, recheckCustomer, sweepOutbox, catalog }),
     interceptors: overrides.interceptors,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });

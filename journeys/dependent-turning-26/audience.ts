@@ -1,5 +1,17 @@
 import { dependentTurning26 } from '../../signals';
-import { addDays, addYears, audienceMatch, defineAudience, inWindow, isoDate } from '../../sdk';
+import { addDays, addYears, audienceMatch, defineAudience, inWindow, isoDate, type AudienceProfile } from '../../sdk';
+
+/** The profile fields this audience reads (its projection). */
+export interface DependentsProfile extends AudienceProfile {
+  dependents?: Array<{
+    dependentId: string;
+    firstName?: string | null;
+    birthDate: Date;
+    policyId?: string | null;
+    customerId?: string | null;
+    covered?: boolean | null;
+  }>;
+}
 
 const TURNING_AGE = 26;
 
@@ -7,13 +19,14 @@ const TURNING_AGE = 26;
  * A dependent hears 60 days before losing cover at 26. The daily scan re-finds each dependent until the birthday
  * passes; the deterministic workflow and event ids make every repeat a no-op.
  */
-export const dependentTurning26Audience = defineAudience({
+export const dependentTurning26Audience = defineAudience<DependentsProfile>({
   name: 'dependent-turning-26',
   description:
     'Dependents not yet covered by a policy of their own whose 26th birthday falls within the window; ' +
     'emits dependent.turning-26 per dependent.',
   signal: dependentTurning26.name,
-  indexedField: 'dependents.birthDate',
+  dateField: 'dependents.birthDate',
+  projection: ['dependents'],
   windowDays: 60,
   hourUtc: 6,
   // One day of slack at the start: a 29 February birthday turns 26 on 1 March; matchesOf applies the exact window.

@@ -2,18 +2,12 @@
 // the audience-scan workflow and the audience activities share. Workflow code may import this file.
 import type { JourneyEvent } from '../../signals/define-signal';
 
-/** The profile fields an audience reads; the scan projects only these. */
+/**
+ * A profile as an audience's scan reads it: `_id` and the fields of the audience's `projection`. Each audience
+ * declares its own shape (e.g. `AudienceProfile & { policies?: ... }`), so adding one changes no shared type.
+ */
 export interface AudienceProfile {
   _id: string;
-  policies?: Array<{ policyId: string; status?: string | null; renewalDate?: Date | null }>;
-  dependents?: Array<{
-    dependentId: string;
-    firstName?: string | null;
-    birthDate: Date;
-    policyId?: string | null;
-    customerId?: string | null;
-    covered?: boolean | null;
-  }>;
 }
 
 /** A date window: `start` inclusive, `end` exclusive. */
@@ -30,25 +24,32 @@ export interface AudienceMatch {
   event: JourneyEvent;
 }
 
-export interface AudienceDefinition {
+export interface AudienceDefinition<P extends AudienceProfile = AudienceProfile> {
   /** kebab-case; also names its schedule and its scan's workflow id. */
   readonly name: string;
   readonly description: string;
   /** The trigger signal each match emits. */
   readonly signal: string;
-  /** The indexed date field the query ranges over (also the hint, so MongoDB serves it from that index). */
-  readonly indexedField: 'policies.renewalDate' | 'dependents.birthDate';
+  /**
+   * The profile date field the query ranges over, as a path (`policies.renewalDate`, `attributes.trialEndsAt`).
+   * The worker creates its ascending index at start (worker/audience-indexes.ts) and the scan hints it.
+   */
+  readonly dateField: string;
+  /** The profile fields `matchesOf` reads, as paths: the scan projects only these (and `_id`). */
+  readonly projection: readonly string[];
   /** How far ahead the daily scan's window reaches, in days. */
   readonly windowDays: number;
   /** The hour of the day (UTC) the daily scan runs at. */
   readonly hourUtc: number;
   /** MongoDB filter for profiles that may match (array-any semantics); `matchesOf` picks the exact entries. */
   filter(window: AudienceWindow): Record<string, unknown>;
-  matchesOf(profile: AudienceProfile, window: AudienceWindow): AudienceMatch[];
+  matchesOf(profile: P, window: AudienceWindow): AudienceMatch[];
 }
 
+const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
 /** Checks an audience's settings once, where it is defined. */
-export function defineAudience(definition: AudienceDefinition): AudienceDefinition {
+export function defineAudience<P extends AudienceProfile>(definition: AudienceDefinition<P>): AudienceDefinition<P> {
   if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(definition.name)) {
     throw new TypeError(`audience name '${definition.name}' must be kebab-case, e.g. renewal-window`);
   }
@@ -58,7 +59,17 @@ export function defineAudience(definition: AudienceDefinition): AudienceDefiniti
   if (!Number.isInteger(definition.hourUtc) || definition.hourUtc < 0 || definition.hourUtc > 23) {
     throw new TypeError(`audience ${definition.name}: hourUtc must be an hour, 0 to 23`);
   }
-  return Object.freeze({ ...definition });
+  for (const path of [definition.dateField, ...definition.projection]) {
+    if (!FIELD_PATH.test(path) || path.split('.')[0] === '_id') {
+      throw new TypeError(
+        `audience ${definition.name}: '${path}' is not a profile field path, e.g. policies.renewalDate`,
+      );
+    }
+  }
+  if (definition.projection.length === 0) {
+    throw new TypeError(`audience ${definition.name}: projection must name the profile fields matchesOf reads`);
+  }
+  return Object.freeze({ ...definition, projection: Object.freeze([...definition.projection]) });
 }
 
 /** Whether a date falls inside the window. */

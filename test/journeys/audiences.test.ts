@@ -1,11 +1,13 @@
 import { dependentTurning26Audience, renewalWindowAudience } from '../../journeys';
 import { findAudience } from '../../journeys/find-audience';
-import { addYears, audienceEventId, type AudienceProfile } from '../../sdk';
+import type { DependentsProfile } from '../../journeys/dependent-turning-26/audience';
+import type { RenewalProfile } from '../../journeys/renewal-window/audience';
+import { addYears, audienceEventId, defineAudience } from '../../sdk';
 
 const window = { start: new Date('2026-12-01T00:00:00Z'), end: new Date('2026-12-31T00:00:00Z') };
 
 describe('renewal-window audience', () => {
-  const profile: AudienceProfile = {
+  const profile: RenewalProfile = {
     _id: 'cust-1',
     policies: [
       { policyId: 'in-window', status: 'active', renewalDate: new Date('2026-12-10T00:00:00Z') },
@@ -48,7 +50,7 @@ describe('renewal-window audience', () => {
 });
 
 describe('dependent-turning-26 audience', () => {
-  const profile: AudienceProfile = {
+  const profile: DependentsProfile = {
     _id: 'parent-1',
     dependents: [
       {
@@ -81,7 +83,7 @@ describe('dependent-turning-26 audience', () => {
 
   test('the filter reaches back 26 years and includes a 29 February birthday that turns 26 on 1 March', () => {
     const march = { start: new Date('2026-03-01T00:00:00Z'), end: new Date('2026-03-02T00:00:00Z') };
-    const leapling: AudienceProfile = {
+    const leapling: DependentsProfile = {
       _id: 'p',
       dependents: [{ dependentId: 'leap', birthDate: new Date('2000-02-29T00:00:00Z'), policyId: 'pol' }],
     };
@@ -94,4 +96,34 @@ describe('dependent-turning-26 audience', () => {
 
 test('an unknown audience names the known ones', () => {
   expect(() => findAudience('birthdays')).toThrow(/known audiences: renewal-window, dependent-turning-26/);
+});
+
+describe('an audience declares the profile fields it reads', () => {
+  const trialEnding = {
+    name: 'trial-ending',
+    description: 'Test.',
+    signal: 'trial.ending',
+    dateField: 'attributes.trialEndsAt',
+    projection: ['attributes.trialEndsAt', 'attributes.plan'],
+    windowDays: 7,
+    hourUtc: 6,
+    filter: () => ({}),
+    matchesOf: () => [],
+  };
+
+  test('any date field path and projection are accepted', () => {
+    expect(defineAudience(trialEnding)).toMatchObject({ dateField: 'attributes.trialEndsAt' });
+    expect(renewalWindowAudience).toMatchObject({ dateField: 'policies.renewalDate', projection: ['policies'] });
+    expect(dependentTurning26Audience).toMatchObject({ dateField: 'dependents.birthDate', projection: ['dependents'] });
+  });
+
+  test.each([
+    ['dateField', { dateField: 'attributes.$where' }, /'attributes.\$where' is not a profile field path/],
+    ['dateField', { dateField: '' }, /'' is not a profile field path/],
+    ['projection', { projection: ['attributes..plan'] }, /'attributes..plan' is not a profile field path/],
+    ['projection', { projection: ['_id'] }, /'_id' is not a profile field path/],
+    ['projection', { projection: [] }, /projection must name the profile fields matchesOf reads/],
+  ])('a bad %s is refused where the audience is defined', (_field, change, message) => {
+    expect(() => defineAudience({ ...trialEnding, ...change })).toThrow(message);
+  });
 });

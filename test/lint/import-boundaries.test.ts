@@ -46,6 +46,10 @@ const probes: Record<string, LintProbe> = {
     file: 'journeys/abandoned-cart/v2.ts',
     code: "import { CART_IDLE } from './v1';\nexport const i = CART_IDLE;\n",
   },
+  'folder index': {
+    file: 'journeys/abandoned-cart/index.ts',
+    code: "import { abandonedCartV1 } from './v1';\nexport const versions = [abandonedCartV1];\n",
+  },
   cycle: { file: 'test/lint/fixtures/cycle-a.ts' },
   'floating api': { file: 'api/lint-probe.ts', code: floating },
   'floating sdk': { file: 'sdk/lint-probe.ts', code: floating },
@@ -74,6 +78,10 @@ describe('import boundaries', () => {
 
   it("keeps a journey version from importing another version's file", () => {
     expect(found.version).toEqual(['no-restricted-imports@1']);
+  });
+
+  it("lets a journey folder's index gather its versions for the catalog", () => {
+    expect(found['folder index']).toEqual([]);
   });
 
   it('finds an import circle', () => {

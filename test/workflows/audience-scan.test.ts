@@ -15,6 +15,7 @@ import { journeyWorkflowId } from '../../sdk/workflow-id';
 import { newestJourneyVersions } from '../../journeys/newest-versions';
 import { audienceCatalog } from '../../journeys';
 import { audienceScheduleId } from '../../sdk/workflow-id';
+import { ensureAudienceIndexes } from '../../worker/audience-indexes';
 import { ensureAudienceSchedules } from '../../worker/schedules';
 import { DAY_MS } from '../../sdk/durations';
 
@@ -36,6 +37,7 @@ let running: Promise<void>;
 
 beforeAll(async () => {
   await mongoose.connect(process.env.MONGODB_URI!);
+  await ensureAudienceIndexes(); // the worker makes the date indexes at start; this suite wires its own worker
   connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
   client = new Client({ connection });
   nativeConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
