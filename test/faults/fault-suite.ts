@@ -82,6 +82,7 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
   let kills = 0;
   let settling = false;
   let workerStarts = 0;
+  let failedStarts = 0;
   const restarts: string[] = [];
   const misbehaviours: string[] = [];
   try {
@@ -200,10 +201,23 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
       while (!stopping) {
         const fault = kills < options.kills && !settling ? randomFaultKill() : undefined;
         workerStarts += 1;
-        const started = await startWaymarkProcess('worker', {
-          ...workerEnv,
-          ...(fault ? { WAYMARK_FAULT_KILL: fault } : {}),
-        });
+        let started: WaymarkProcess;
+        try {
+          started = await startWaymarkProcess('worker', {
+            ...workerEnv,
+            ...(fault ? { WAYMARK_FAULT_KILL: fault } : {}),
+          });
+        } catch (error) {
+          // Killed by its fault before its "worker started" line was seen, or unable to start while Temporal or the
+          // store is being restarted: start another.
+          const message = error instanceof Error ? error.message : String(error);
+          if (/exited with code 137\b/.test(message)) kills += 1;
+          else if (++failedStarts > 30) throw error;
+          else log(`a worker did not start (${message.split('\n')[0]}); starting another`);
+          await sleep(1000);
+          continue;
+        }
+        failedStarts = 0;
         worker = started;
         const { child } = started;
         const exit =
