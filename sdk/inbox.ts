@@ -1,5 +1,5 @@
 import type { JourneyEvent } from '../signals/define-signal';
-import { RETAINED_EVENTS_PER_SIGNAL, SEEN_EVENT_KEYS } from './run-limits';
+import { RETAINED_EVENT_BYTES, RETAINED_EVENTS_PER_SIGNAL, SEEN_EVENT_KEYS } from './run-limits';
 
 /** The key a run knows an event by: its sender's id within its source (as the router dedupes, customer aside). */
 export function eventKey(event: Pick<JourneyEvent, 'id' | 'source'>): string {
@@ -27,6 +27,8 @@ export class Inbox {
   private readonly bySignal = new Map<string, JourneyEvent[]>();
   private readonly counts = new Map<string, number>();
   private readonly listeners = new Set<(event: JourneyEvent) => void>();
+  private readonly sizes = new WeakMap<JourneyEvent, number>();
+  private retainedBytes = 0;
   private total = 0;
 
   constructor(snapshot?: InboxSnapshot) {
@@ -84,7 +86,19 @@ export class Inbox {
   private keep(event: JourneyEvent): void {
     const events = this.bySignal.get(event.signal) ?? [];
     events.push(event);
-    if (events.length > RETAINED_EVENTS_PER_SIGNAL) events.shift();
     this.bySignal.set(event.signal, events);
+    const size = JSON.stringify(event).length;
+    this.sizes.set(event, size);
+    this.retainedBytes += size;
+    if (events.length > RETAINED_EVENTS_PER_SIGNAL) this.drop(events);
+    // Over the byte budget: the oldest events of the signals holding more than their newest go first.
+    for (const list of this.bySignal.values()) {
+      while (this.retainedBytes > RETAINED_EVENT_BYTES && list.length > 1) this.drop(list);
+    }
+  }
+
+  private drop(events: JourneyEvent[]): void {
+    const dropped = events.shift()!;
+    this.retainedBytes -= this.sizes.get(dropped) ?? 0;
   }
 }

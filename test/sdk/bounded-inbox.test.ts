@@ -1,7 +1,7 @@
 // The run's inbox and journal stay bounded and survive continue-as-new (sdk/inbox.ts, sdk/journal.ts): pure logic.
 import { Inbox } from '../../sdk/inbox';
 import { Journal, oneEvent } from '../../sdk/journal';
-import { RETAINED_EVENTS_PER_SIGNAL, SEEN_EVENT_KEYS } from '../../sdk/run-limits';
+import { RETAINED_EVENT_BYTES, RETAINED_EVENTS_PER_SIGNAL, SEEN_EVENT_KEYS } from '../../sdk/run-limits';
 import type { JourneyEvent } from '../../signals/define-signal';
 
 const event = (n: number, signal = 'cart.updated', source?: string): JourneyEvent => ({
@@ -25,6 +25,22 @@ test('the inbox keeps the newest events per signal, counts all of them and drops
   expect(inbox.all('cart.updated')).toHaveLength(RETAINED_EVENTS_PER_SIGNAL);
   expect(inbox.latest('cart.updated')?.source).toBe('pos');
   expect(inbox.latest('order.completed')).toBeUndefined();
+});
+
+test('large events are kept within a byte budget; the newest of every signal always stays', () => {
+  const inbox = new Inbox();
+  const big = (n: number, signal: string): JourneyEvent => ({
+    ...event(n, signal),
+    data: { blob: 'x'.repeat(60_000) },
+  });
+  inbox.receive(big(0, 'order.completed'));
+  for (let n = 1; n <= RETAINED_EVENTS_PER_SIGNAL; n++) inbox.receive(big(n, 'cart.updated'));
+  const { retained } = inbox.snapshot();
+  expect(JSON.stringify(retained).length).toBeLessThanOrEqual(RETAINED_EVENT_BYTES + 1024);
+  expect(inbox.all('cart.updated').length).toBeLessThan(RETAINED_EVENTS_PER_SIGNAL);
+  expect(inbox.latest('cart.updated')?.id).toBe(`e${RETAINED_EVENTS_PER_SIGNAL}`);
+  expect(inbox.latest('order.completed')?.id).toBe('e0');
+  expect(inbox.countOf('cart.updated')).toBe(RETAINED_EVENTS_PER_SIGNAL);
 });
 
 test('the seen keys are bounded: the oldest are forgotten first', () => {
