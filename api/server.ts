@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
+import { modelsReady } from '../models/ready';
 import { createEventRouter, type RouterDeps } from '../routing/event-router';
 import { customerModel } from '../routing/segment-upkeep';
 import { apiKeyAuth } from './plugins/api-key-auth';
@@ -41,6 +42,7 @@ export async function buildServer({
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  app.addHook('onReady', modelsReady);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Waymark API', version: '1', description: 'Events in, journeys out.' },

@@ -10,6 +10,7 @@ import { customerModel } from '../routing/segment-upkeep';
 import { createSegmentRechecker } from '../routing/segment-recheck';
 import { createOutboxSweeper } from '../routing/outbox-sweep';
 import { catalog as journeyCatalog } from '../journeys';
+import { modelsReady } from '../models/ready';
 import type { JourneyCatalog } from '../journeys/journey-folder';
 import { ensureAudienceIndexes } from './audience-indexes';
 import { workflowBundlerOptions } from './workflow-bundle';
@@ -44,6 +45,7 @@ export async function createWaymarkWorker(
   } = {},
 ): Promise<WaymarkWorker> {
   if (mongoose.connection.readyState !== 1) await mongoose.connect(config.MONGODB_URI);
+  await modelsReady();
   const catalog = overrides.catalog ?? journeyCatalog;
   // Each audience's date field is indexed from the catalog: a new date journey brings its own index.
   await ensureAudienceIndexes(catalog.audiences);
