@@ -7,8 +7,19 @@ export const customerIdSchema = z
 
 export const phoneSchema = z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164, e.g. +15551234567');
 
-export const errorBody = z.object({
-  error: z.string(),
+export const fieldError = z.object({
+  field: z.string().describe('Where: a path in the body (`events.0.data.total`), or `query.limit`, `params.id`'),
+  rule: z.string().describe('Which rule failed, e.g. invalid_type, too_small, invalid_format, known_signal'),
   message: z.string(),
-  details: z.unknown().optional(),
 });
+export type FieldError = z.infer<typeof fieldError>;
+
+/** The one shape of every 4xx and 5xx answer. */
+export const errorBody = z.object({
+  error: z.string().describe('validation, unauthorized, forbidden, not_found, conflict, ...'),
+  message: z.string(),
+  details: z.array(fieldError),
+});
+
+/** The error answers every route may give (the server adds them to each route's schema, see api/server.ts). */
+export const ERROR_STATUSES = [400, 401, 403, 404, 406, 409, 410, 413, 415, 422, 429, 500, 503] as const;

@@ -1,4 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -8,9 +10,11 @@ import { modelsReady } from '../models/ready';
 import { createEventRouter, type RouterDeps } from '../routing/event-router';
 import { customerModel } from '../routing/segment-upkeep';
 import { apiKeyAuth } from './plugins/api-key-auth';
+import { customerAccess } from './plugins/customer-access';
 import { installErrorHandler } from './plugins/error-handler';
 import { catalogRoutes } from './routes/catalog';
 import { diagramApiRoutes, diagramPageRoutes, type StepCountsSource } from './routes/diagrams';
+import { customerTokenRoutes } from './routes/customer-tokens';
 import { eventRoutes } from './routes/events';
 import { identifyRoutes } from './routes/identify';
 import { profileRoutes } from './routes/profiles';
@@ -19,6 +23,7 @@ import { segmentRoutes } from './routes/segments';
 import { twilioWebhookRoutes } from './routes/twilio-webhooks';
 import { unsubscribeRoutes } from './routes/unsubscribe';
 import { webMessageRoutes } from './routes/web-messages';
+import { ERROR_STATUSES, errorBody } from './schemas';
 
 /** Well under Temporal's 2 MB payload limit; an event's data is limited further (signals/limits.ts). */
 export const API_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -29,6 +34,8 @@ export interface ServerDeps {
   logger?: boolean | object;
   /** Step counts for the journey diagram page (journey analytics); without it the page draws no counts. */
   stepCounts?: StepCountsSource;
+  /** How often web-message streams poll (tests make it short). */
+  streamPollMs?: number;
 }
 
 /** The HTTP API, ready to `listen` (or `inject` in tests). MongoDB must be connected (mongoose) by the caller. */
@@ -37,16 +44,40 @@ export async function buildServer({
   temporal,
   logger = false,
   stepCounts,
+  streamPollMs,
 }: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit: API_BODY_LIMIT_BYTES });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   app.addHook('onReady', modelsReady);
+  // Every route documents (and serializes) the one error shape for each error status it does not describe itself.
+  app.addHook('onRoute', (route) => {
+    if (!route.schema || route.schema.hide) return;
+    const errors = Object.fromEntries(ERROR_STATUSES.map((status) => [status, errorBody]));
+    route.schema.response = { ...errors, ...(route.schema.response as object | undefined) };
+  });
+  // Forms as browsers and mailbox providers post them (RFC 8058 one-click, the unsubscribe page's button, Twilio's
+  // webhooks): urlencoded and multipart, for every route, so no route depends on where a parser was registered.
+  await app.register(formbody);
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fields: 50, fieldSize: 64 * 1024, files: 0, parts: 50 },
+  });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Waymark API', version: '1', description: 'Events in, journeys out.' },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (API_KEYS), scoped: see README' },
+          customerToken: {
+            type: 'apiKey',
+            in: 'query',
+            name: 'access_token',
+            description: 'A customer token (POST /v1/customer-tokens), also accepted as a bearer token',
+          },
+        },
+      },
       security: [{ apiKey: [] }],
     },
     transform: jsonSchemaTransform,
@@ -60,7 +91,7 @@ export async function buildServer({
   };
   const routeEvent = createEventRouter(router);
 
-  // Behind an API key: everything an event source, a site backend or an operator calls.
+  // Behind an API key with the scope each route names (api/plugins/api-key-auth.ts).
   await app.register(async (keyed) => {
     keyed.addHook('onRequest', apiKeyAuth(config.API_KEYS));
     await keyed.register(eventRoutes, { routeEvent });
@@ -70,11 +101,28 @@ export async function buildServer({
     await keyed.register(runRoutes, { temporal });
     await keyed.register(catalogRoutes, { temporal });
     await keyed.register(diagramApiRoutes);
-    await keyed.register(webMessageRoutes, { routeEvent });
+    await keyed.register(customerTokenRoutes, { config });
   });
-  // Their own checks: a signed unsubscribe token, Twilio's request signature.
+  // An admin key, or a customer token for that customer (what a browser holds).
+  await app.register(async (customer) => {
+    customer.addHook(
+      'onRequest',
+      customerAccess({ apiKeys: config.API_KEYS, customerTokenSecret: config.CUSTOMER_TOKEN_SECRET }),
+    );
+    await customer.register(webMessageRoutes, {
+      routeEvent,
+      streamPollMs,
+      maxStreamsPerCustomer: config.SSE_MAX_STREAMS_PER_CUSTOMER,
+    });
+  });
+  // Their own checks: a signed unsubscribe token, Twilio's request signature (only with a token to check it with).
   await app.register(unsubscribeRoutes, { config, routeEvent });
-  await app.register(twilioWebhookRoutes, { config, routeEvent });
+  const twilioAuthToken = config.TWILIO_AUTH_TOKEN;
+  if (twilioAuthToken) {
+    await app.register(twilioWebhookRoutes, { config: { ...config, TWILIO_AUTH_TOKEN: twilioAuthToken }, routeEvent });
+  } else {
+    app.log.warn('TWILIO_AUTH_TOKEN is not set: the Twilio webhooks are not mounted');
+  }
   // A page for people's browsers: journey structure and aggregate counts, no personal data.
   await app.register(diagramPageRoutes, { ...(stepCounts ? { stepCounts } : {}) });
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));

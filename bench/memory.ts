@@ -46,7 +46,7 @@ async function main() {
   const heapMiB = v8.getHeapStatistics().heap_size_limit / MIB;
   const sdkDefaultCache = Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);
   const cache = Number(opts.cache) < 0 ? sdkDefaultCache : Number(opts.cache);
-  const productCache = loadConfig({}).WORKER_MAX_CACHED_WORKFLOWS;
+  const productCache = loadConfig({ WAYMARK_DEV_STACK: '1' }).WORKER_MAX_CACHED_WORKFLOWS;
 
   const servers = await benchServers(benchLog);
   const connection = await Connection.connect({ address: servers.env.TEMPORAL_ADDRESS });

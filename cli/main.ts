@@ -16,7 +16,7 @@ import { saveJourneyHistory } from './save-history';
 import { simulateCommand, type SimulateOptions } from './simulate';
 import { formatTable } from './table';
 
-const config = loadConfig();
+const config = loadConfig(process.env, { secrets: ['PAYLOAD_CODEC_KEYS'] });
 let client: Client | undefined;
 const temporal = async () => (client ??= await connectTemporal(config));
 let store: Awaited<ReturnType<typeof connectStore>> | undefined;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEV_SECRETS, secretProblems, type SecretSetting } from './secrets';
 
 // Every setting comes from the environment; `npm start` and the test setup fill in the embedded stack's addresses.
 const configSchema = z.object({
@@ -9,18 +10,41 @@ const configSchema = z.object({
   SMTP_URL: z.string().default('smtp://127.0.0.1:2525'),
   EMAIL_FROM: z.string().default('Waymark <journeys@waymark.local>'),
   TWILIO_ACCOUNT_SID: z.string().default('ACwaymarkdev0000000000000000000000'),
-  TWILIO_AUTH_TOKEN: z.string().default('waymark-dev-token'),
+  /** Unset: no Twilio (the webhooks are not mounted, SMS sends fail). The embedded stack sets its sink's token. */
+  TWILIO_AUTH_TOKEN: z.string().optional(),
   /** Base URL of Twilio's REST API; points at the Twilio sink on the embedded stack. Unset = api.twilio.com. */
   TWILIO_API_URL: z.string().optional(),
   TWILIO_FROM: z.string().default('+15005550006'),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  /** Comma-separated API keys accepted in `Authorization: Bearer <key>` or `x-api-key`. */
-  API_KEYS: z.string().default('dev-key'),
+  /**
+   * Comma-separated API keys accepted in `Authorization: Bearer <key>` or `x-api-key`, each `key` or `key:scope`
+   * (api/api-key-scopes.ts): `admin` (everything; a key without a scope), `ingest` (POST /v1/events only: event
+   * sources), `site` (ingest + customer tokens: a site's backend), `codec` (the payload codec endpoint only).
+   */
+  API_KEYS: z.string().default(DEV_SECRETS.API_KEYS),
   /** Public base URL of the API, used in unsubscribe links and Twilio signature checks. */
   PUBLIC_URL: z.string().default('http://127.0.0.1:3000'),
   /** Secret that signs unsubscribe tokens. */
-  UNSUBSCRIBE_SECRET: z.string().default('waymark-dev-unsubscribe-secret'),
+  UNSUBSCRIBE_SECRET: z.string().default(DEV_SECRETS.UNSUBSCRIBE_SECRET),
+  /** Secret that signs customer tokens (web messages and their stream, api/customer-token.ts). */
+  CUSTOMER_TOKEN_SECRET: z.string().default(DEV_SECRETS.CUSTOMER_TOKEN_SECRET),
+  /** How long a customer token is valid, in seconds (at most a day). */
+  CUSTOMER_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+  /** Open web-message streams (SSE) one customer may hold at once; one more answers 429. */
+  SSE_MAX_STREAMS_PER_CUSTOMER: z.coerce.number().int().min(1).max(100).default(3),
+  /**
+   * Keys of the Temporal payload codec (AES-256-GCM), comma-separated `keyId:base64(32 bytes)`. The first encrypts;
+   * every key decrypts, so a key is rotated by putting a new one first and keeping the old ones while histories
+   * encrypted with them are kept (codec/).
+   */
+  PAYLOAD_CODEC_KEYS: z.string().default(DEV_SECRETS.PAYLOAD_CODEC_KEYS),
+  /** Origins (the Temporal UI's) allowed to call the codec endpoint from a browser, comma-separated. */
+  CODEC_CORS_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
+  /** Events are deleted this many days after they were received (the retention sweep; TTL index on MongoDB). */
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
+  /** The hour (UTC) of the daily retention sweep. */
+  RETENTION_SWEEP_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(3),
   DEFAULT_TIME_ZONE: z.string().default('UTC'),
   /** Quiet hours in the customer's time zone, `HH:mm-HH:mm`; empty = none. */
   QUIET_HOURS: z.string().default('21:00-08:00'),
@@ -74,11 +98,22 @@ const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * The settings from the environment. Outside the embedded dev stack (`WAYMARK_DEV_STACK=1`) the secrets a process
+ * uses (`secrets`, default all) must be set to values of your own (config/secrets.ts): an empty or published one
+ * stops the process with the variable's name.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { secrets?: readonly SecretSetting[] } = {},
+): Config {
   const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  const lines = parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  lines.push(...secretProblems(env, options.secrets).map((problem) => `  ${problem}`));
+  if (!parsed.success || lines.length > 0) {
     throw new Error(`waymark: invalid configuration in the environment:\n${lines.join('\n')}`);
   }
   return parsed.data;
 }
+
+export { DEV_SECRETS, type SecretSetting } from './secrets';

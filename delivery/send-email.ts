@@ -5,7 +5,7 @@ import escapeHtml from 'escape-html';
 import type { Mailer } from './providers/smtp-transport';
 import type { RenderedTemplates } from './render';
 import { signUnsubscribeToken, unsubscribeUrl } from './unsubscribe-token';
-import { whyYouGotThis } from './why-you-got-this';
+import { whyUrl, whyYouGotThis } from './why-you-got-this';
 
 /**
  * The Message-ID is a function of the ledger id: every attempt of one delivery carries the same one, so a bounce,
@@ -42,6 +42,7 @@ export async function sendEmail({
   );
   const link = unsubscribeUrl(config.PUBLIC_URL, token);
   const why = whyYouGotThis(request);
+  const explained = whyUrl(config.PUBLIC_URL, token, request.journey);
   const what = request.topic ? `${request.topic} emails` : 'these emails';
   const messageId = emailMessageId(deliveryId, config.EMAIL_FROM);
   await mailer.sendMail(
@@ -52,8 +53,8 @@ export async function sendEmail({
       messageId,
       html:
         `${content.html}\n<hr><p style="font-size:12px;color:#666">${escapeHtml(why)} ` +
-        `<a href="${escapeHtml(link)}">Unsubscribe from ${escapeHtml(what)}</a>.</p>`,
-      text: `${content.text}\n\n--\n${why}\nUnsubscribe from ${what}: ${link}\n`,
+        `<a href="${escapeHtml(explained)}">Why?</a> <a href="${escapeHtml(link)}">Unsubscribe from ${escapeHtml(what)}</a>.</p>`,
+      text: `${content.text}\n\n--\n${why}\nWhy: ${explained}\nUnsubscribe from ${what}: ${link}\n`,
       // RFC 8058 one-click: an https URL only (no mailto), POSTed to with `List-Unsubscribe=One-Click`.
       headers: { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     },

@@ -11,3 +11,9 @@ export function whyYouGotThis(request: Pick<DeliveryRequest, 'journey' | 'reason
     ? `You are receiving this ${noun} from our ${journey} messages because ${request.reason}.`
     : `You are receiving this ${noun} from our ${journey} messages.`;
 }
+
+/** The page that explains a message: which journey sent it and why, and how to stop it (api/routes/unsubscribe.ts). */
+export function whyUrl(publicUrl: string, unsubscribeToken: string, journey: string): string {
+  const query = new URLSearchParams({ token: unsubscribeToken, journey });
+  return `${publicUrl.replace(/\/$/, '')}/v1/why?${query.toString()}`;
+}

@@ -25,6 +25,8 @@ async function main() {
     console.error(`waymark: already running (pid ${claim.heldBy}) on ${dataDir}; stop it first (Ctrl-C there).`);
     process.exit(1);
   }
+  // The embedded stack's development secrets are accepted only with this mark (config/secrets.ts).
+  process.env.WAYMARK_DEV_STACK = '1';
   log('starting the embedded stack (the first run builds the servers, which takes minutes)…');
   const stack = await startStack({ dataDir, ports: 'preferred', ui: true, log });
   for (const [name, value] of Object.entries(stack.env)) if (value && !process.env[name]) process.env[name] = value;

@@ -5,7 +5,9 @@ import { createWaymarkWorker } from './create-worker';
 import { ensureSchedules } from './schedules';
 
 async function main() {
-  const config = loadConfig();
+  const config = loadConfig(process.env, {
+    secrets: ['UNSUBSCRIBE_SECRET', 'PAYLOAD_CODEC_KEYS', 'TWILIO_AUTH_TOKEN'],
+  });
   const log = pino({ level: config.LOG_LEVEL, name: 'waymark-worker' });
   const bundle = config.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } } : {};
   const { worker, temporal, close } = await createWaymarkWorker(config, bundle);

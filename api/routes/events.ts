@@ -121,6 +121,7 @@ export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, o
   app.withTypeProvider<ZodTypeProvider>().post(
     '/v1/events',
     {
+      config: { scope: 'ingest' },
       schema: {
         tags: ['events'],
         summary: 'Send one event or a batch: validated, deduplicated by id, routed to journeys',
@@ -136,15 +137,24 @@ export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, o
       // Every customer is resolved before any event is routed, for the same reason. An event that names the
       // customer only by an anonymous id gets (or finds) the visitor's anonymous profile.
       const customers = await Promise.all(batch.map((e) => resolveCustomer(e, findSignal(e.signal)!.identity)));
-      const unresolved = customers.flatMap((c, i) =>
-        'customerId' in c ? [] : [{ event: 'events' in request.body ? `events.${i}` : 'event', ...c }],
-      );
+      const unresolved: FieldError[] = customers.flatMap((c, i) => {
+        if ('customerId' in c) return [];
+        const envelope = batch[i];
+        const field = findSignal(envelope.signal)!.identity.find((f) => envelope[f] !== undefined)!;
+        const prefix = 'events' in request.body ? `events.${i}.` : '';
+        return [
+          {
+            field: `${prefix}${field}`,
+            rule: 'unresolved_customer',
+            message: `no profile matches ${JSON.stringify(c.lookedFor)}`,
+          },
+        ];
+      });
       if (unresolved.length) {
         throw new ApiError(
           422,
           'unresolved_customer',
-          `no profile matches ${unresolved.map((u) => `${u.event} (${JSON.stringify(u.lookedFor)})`).join(', ')}; ` +
-            'create it with PUT /v1/profiles/:id, send customerId, or send the anonymousId of a visitor',
+          `${describe(unresolved)}; create it with PUT /v1/profiles/:id, send customerId, or send the anonymousId of a visitor`,
           unresolved,
         );
       }

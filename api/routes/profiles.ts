@@ -57,10 +57,35 @@ export const profileBody = z.object({
     .optional(),
 });
 
+const consentView = z.looseObject({
+  status: z.string().optional(),
+  topics: z.record(z.string(), z.boolean()).optional(),
+  updatedAt: z.string().optional(),
+  source: z.string().optional(),
+});
+
+/** A stored profile as JSON (dates as ISO strings); fields added by later versions pass through. */
+export const profileResponse = z.looseObject({
+  id: z.string(),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  anonymousIds: z.array(z.string()).optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  timeZone: z.string().optional(),
+  locale: z.string().optional(),
+  consent: z.looseObject({ email: consentView, sms: consentView, web: consentView }).partial().optional(),
+  attributes: z.record(z.string(), z.unknown()).optional(),
+  policies: z.array(z.record(z.string(), z.unknown())).optional(),
+  dependents: z.array(z.record(z.string(), z.unknown())).optional(),
+  createdAt: z.string().optional(),
+  updatedAt: z.string().optional(),
+});
+
 function toResponse(doc: Record<string, unknown>) {
   const { _id, __v, ...rest } = doc;
   void __v;
-  return JSON.parse(JSON.stringify({ id: _id, ...rest })) as Record<string, unknown>;
+  return JSON.parse(JSON.stringify({ id: _id, ...rest })) as z.infer<typeof profileResponse>;
 }
 
 export interface ProfileRoutesOptions {
@@ -108,6 +133,7 @@ export const profileRoutes: FastifyPluginAsync<ProfileRoutesOptions> = async (ap
         summary: 'Create or replace a customer profile',
         params: z.object({ id: knownCustomerId }),
         body: profileBody,
+        response: { 200: profileResponse },
       },
     },
     async (request) => {
@@ -161,7 +187,14 @@ export const profileRoutes: FastifyPluginAsync<ProfileRoutesOptions> = async (ap
 
   api.get(
     '/v1/profiles/:id',
-    { schema: { tags: ['profiles'], summary: 'Read a customer profile', params: z.object({ id: customerId }) } },
+    {
+      schema: {
+        tags: ['profiles'],
+        summary: 'Read a customer profile',
+        params: z.object({ id: customerId }),
+        response: { 200: profileResponse },
+      },
+    },
     async (request) => {
       const doc = await Profile.findById(request.params.id).lean();
       if (!doc) throw new ApiError(404, 'not_found', `no profile '${request.params.id}'`);

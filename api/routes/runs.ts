@@ -10,6 +10,19 @@ import { customerRunsQuery } from '../../routing/visibility-query';
 
 const STATE_QUERY_TIMEOUT_MS = 3_000;
 
+const runSummary = z.object({
+  workflowId: z.string(),
+  runId: z.string(),
+  workflowType: z.string(),
+  journey: z.string().optional(),
+  version: z.number().optional(),
+  status: z.string(),
+  step: z.string().optional(),
+  outcome: z.string().optional(),
+  startTime: z.string(),
+  closeTime: z.string().optional(),
+});
+
 export interface RunRoutesOptions {
   temporal: Client;
 }
@@ -48,6 +61,7 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, { tem
           customerId: customerIdSchema,
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
+        response: { 200: z.object({ runs: z.array(runSummary) }) },
       },
     },
     async (request) => {
@@ -66,7 +80,12 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, { tem
       schema: {
         tags: ['runs'],
         summary: 'One run with its journey state (current step, what it waits for, steps taken)',
-        params: z.object({ workflowId: z.string().min(1) }),
+        params: z.object({ workflowId: z.string().min(1).max(1000) }),
+        response: {
+          200: runSummary.extend({
+            state: z.unknown().optional().describe('The journey state query: step, waits, steps taken, split arms'),
+          }),
+        },
       },
     },
     async (request) => {

@@ -1,4 +1,3 @@
-import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import twilio from 'twilio';
 import type { Config } from '../../config';
@@ -6,9 +5,10 @@ import { changeConsent } from '../../delivery/change-consent';
 import { recordSmsStatus } from '../../delivery/ledger';
 import { Profile } from '../../models/profile';
 import type { RouteEvent } from '../../sdk/contracts/routing';
+import { ApiError } from '../plugins/error-handler';
 
 export interface TwilioWebhookOptions {
-  config: Pick<Config, 'PUBLIC_URL' | 'TWILIO_AUTH_TOKEN'>;
+  config: Pick<Config, 'PUBLIC_URL'> & { TWILIO_AUTH_TOKEN: string };
   routeEvent: RouteEvent;
   /** The HELP reply (carriers require one naming the sender and how to opt out). */
   helpText?: string;
@@ -26,15 +26,16 @@ type Form = Record<string, string>;
 
 /**
  * Twilio's webhooks. Public, but every request must carry a valid X-Twilio-Signature for PUBLIC_URL + the path and
- * query it was sent to (forged or altered → 403). Twilio retries webhooks, so both handlers are idempotent.
+ * query it was sent to (forged or altered → 403). Twilio retries webhooks, so both handlers are idempotent. Mounted
+ * only when TWILIO_AUTH_TOKEN is set (api/server.ts): a signature made with an empty key proves nothing.
  *   POST /v1/webhooks/twilio/status   delivery status → the ledger entry (by SID, or by the `delivery` query
  *                                     parameter the send path put in the callback URL)
  *   POST /v1/webhooks/twilio/inbound  STOP & co. revoke SMS consent, START & co. grant it, HELP answers (TwiML)
  */
 export const twilioWebhookRoutes: FastifyPluginAsync<TwilioWebhookOptions> = async (app, opts) => {
-  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
+  if (!opts.config.TWILIO_AUTH_TOKEN) throw new Error('the Twilio webhooks need TWILIO_AUTH_TOKEN');
 
-  app.addHook('preHandler', async (request, reply) => {
+  app.addHook('preHandler', async (request) => {
     const signature = request.headers['x-twilio-signature'];
     // Twilio signs the URL it called: our public URL (behind proxies, not the Host header) + path and query.
     const url = opts.config.PUBLIC_URL.replace(/\/$/, '') + request.url;
@@ -42,7 +43,7 @@ export const twilioWebhookRoutes: FastifyPluginAsync<TwilioWebhookOptions> = asy
       typeof signature !== 'string' ||
       !isValidSignature(opts.config.TWILIO_AUTH_TOKEN, signature, url, formOf(request))
     ) {
-      return reply.code(403).send({ error: 'invalid Twilio signature' });
+      throw new ApiError(403, 'invalid_signature', 'X-Twilio-Signature does not match this request');
     }
   });
 
@@ -51,7 +52,12 @@ export const twilioWebhookRoutes: FastifyPluginAsync<TwilioWebhookOptions> = asy
     const sid = form.MessageSid ?? form.SmsSid;
     const status = form.MessageStatus ?? form.SmsStatus;
     const delivery = (request.query as { delivery?: unknown }).delivery;
-    if (!sid || !status) return reply.code(400).send({ error: 'MessageSid and MessageStatus are required' });
+    if (!sid || !status) {
+      throw new ApiError(400, 'validation', 'MessageSid and MessageStatus are required', [
+        ...(sid ? [] : [{ field: 'MessageSid', rule: 'required', message: 'required' }]),
+        ...(status ? [] : [{ field: 'MessageStatus', rule: 'required', message: 'required' }]),
+      ]);
+    }
     await recordSmsStatus({
       sid,
       status,

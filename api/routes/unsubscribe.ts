@@ -1,11 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import escapeHtml from 'escape-html';
 import type { Config } from '../../config';
 import { changeConsent } from '../../delivery/change-consent';
-import escapeHtml from 'escape-html';
-import { verifyUnsubscribeToken, type UnsubscribeClaims } from '../../delivery/unsubscribe-token';
+import { unsubscribeUrl, verifyUnsubscribeToken, type UnsubscribeClaims } from '../../delivery/unsubscribe-token';
+import { journeyCatalog } from '../../journeys';
 import type { RouteEvent } from '../../sdk/contracts/routing';
+import { htmlPage, pageError } from '../html-page';
+import { errorBody } from '../schemas';
 
 export interface UnsubscribeRoutesOptions {
   config: Pick<Config, 'UNSUBSCRIBE_SECRET'>;
@@ -13,13 +16,23 @@ export interface UnsubscribeRoutesOptions {
 }
 
 const query = z.object({ token: z.string().min(1).max(2000) });
+const html = z.string().describe('an HTML page');
+const pageOrError = (description: string) => ({
+  description,
+  content: { 'text/html': { schema: html }, 'application/json': { schema: errorBody } },
+});
+const page200 = { description: 'the page', content: { 'text/html': { schema: html } } };
+const INVALID = { error: 'invalid_token', message: 'This link is not valid.' };
 
 /**
- * The links in every email (RFC 8058). Public: the signed token is the authorisation, and it can only revoke.
+ * The links in every email. Public: the signed token is the authorisation, and it can only revoke.
  *   GET  /v1/unsubscribe?token=  a small page with one button (a GET never changes anything: link scanners
  *                                and prefetchers follow links)
- *   POST /v1/unsubscribe?token=  one-click (body `List-Unsubscribe=One-Click`, sent by mailbox providers) or the
- *                                page's button: revokes the topic or channel and tells the customer's journeys.
+ *   POST /v1/unsubscribe?token=  RFC 8058 one-click (a form body `List-Unsubscribe=One-Click`, urlencoded or
+ *                                multipart, as mailbox providers send it) or the page's button: revokes the topic or
+ *                                channel and tells the customer's journeys.
+ *   GET  /v1/why?token=&journey= the "why you got this" page: which journey sent the message, why, how to stop it.
+ * A bad token answers 400: a page for a browser, the JSON error shape for anything else.
  */
 export const unsubscribeRoutes: FastifyPluginAsync<UnsubscribeRoutesOptions> = async (app, opts) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -27,18 +40,21 @@ export const unsubscribeRoutes: FastifyPluginAsync<UnsubscribeRoutesOptions> = a
 
   api.get(
     '/v1/unsubscribe',
-    { schema: { querystring: query, tags: ['consent'], summary: 'Unsubscribe page for a signed link' } },
+    {
+      schema: {
+        querystring: query,
+        tags: ['consent'],
+        summary: 'Unsubscribe page for a signed link',
+        security: [],
+        response: { 200: page200, 400: pageOrError('the link is not valid') },
+      },
+    },
     async (request, reply) => {
       const claims = claimsOf(request.query.token);
-      reply.type('text/html; charset=utf-8');
-      if (!claims) return reply.code(400).send(page('This unsubscribe link is not valid.'));
-      const action = `/v1/unsubscribe?token=${encodeURIComponent(request.query.token)}`;
-      return page(
-        `Stop receiving ${escapeHtml(what(claims))}?`,
-        `<form method="post" action="${escapeHtml(action)}">` +
-          '<input type="hidden" name="List-Unsubscribe" value="One-Click">' +
-          '<button type="submit">Unsubscribe</button></form>',
-      );
+      if (!claims) return pageError(request, reply, 400, INVALID, 'Unsubscribe');
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(htmlPage('Unsubscribe', `Stop receiving ${escapeHtml(what(claims))}?`, button(request.query.token)));
     },
   );
 
@@ -48,13 +64,14 @@ export const unsubscribeRoutes: FastifyPluginAsync<UnsubscribeRoutesOptions> = a
       schema: {
         querystring: query,
         tags: ['consent'],
-        summary: 'One-click unsubscribe (RFC 8058)',
+        summary: 'One-click unsubscribe (RFC 8058): form body List-Unsubscribe=One-Click',
+        security: [],
+        response: { 200: page200, 400: pageOrError('the link is not valid') },
       },
     },
     async (request, reply) => {
       const claims = claimsOf(request.query.token);
-      if (!claims)
-        return reply.code(400).type('text/html; charset=utf-8').send(page('This unsubscribe link is not valid.'));
+      if (!claims) return pageError(request, reply, 400, INVALID, 'Unsubscribe');
       const at = new Date();
       const found = await changeConsent({ ...claims, status: 'revoked', source: 'unsubscribe-link', at });
       if (found) {
@@ -79,20 +96,58 @@ export const unsubscribeRoutes: FastifyPluginAsync<UnsubscribeRoutesOptions> = a
       // An unknown customer gets the same answer: the link reveals nothing.
       return reply
         .type('text/html; charset=utf-8')
-        .send(page(`You will no longer receive ${escapeHtml(what(claims))}.`));
+        .send(htmlPage('Unsubscribe', `You will no longer receive ${escapeHtml(what(claims))}.`));
+    },
+  );
+
+  api.get(
+    '/v1/why',
+    {
+      schema: {
+        querystring: query.extend({ journey: z.string().min(1).max(100) }),
+        tags: ['consent'],
+        summary: 'Why you got this message: the journey, its reason, and how to stop it',
+        security: [],
+        response: { 200: page200, 400: pageOrError('the link is not valid') },
+      },
+    },
+    async (request, reply) => {
+      const claims = claimsOf(request.query.token);
+      if (!claims) return pageError(request, reply, 400, INVALID, 'Why you got this');
+      const journey = [...journeyCatalog]
+        .filter((w) => w.journey.name === request.query.journey)
+        .sort((a, b) => b.journey.version - a.journey.version)[0]?.journey;
+      const name = escapeHtml(request.query.journey.replace(/-/g, ' '));
+      const paragraphs = [
+        journey?.reason ? `We sent it because ${escapeHtml(journey.reason)}.` : undefined,
+        journey?.description ? `About these messages: ${escapeHtml(journey.description)}` : undefined,
+        'We only send it while you have not opted out of this channel or topic, outside quiet hours, and within a ' +
+          'limit on how many messages you get. Every message is recorded once, so a retry never sends it twice.',
+        `You can stop ${escapeHtml(what(claims))} here:`,
+      ].filter(Boolean);
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(
+          htmlPage(
+            'Why you got this',
+            `Why you got this message from our ${name} messages`,
+            paragraphs.map((p) => `<p>${p}</p>`).join('') + button(request.query.token),
+          ),
+        );
     },
   );
 };
 
+function button(token: string): string {
+  const action = unsubscribeUrl('', token);
+  return (
+    `<form method="post" action="${escapeHtml(action)}">` +
+    '<input type="hidden" name="List-Unsubscribe" value="One-Click">' +
+    '<button type="submit">Unsubscribe</button></form>'
+  );
+}
+
 function what(claims: UnsubscribeClaims): string {
   const channel = claims.channel === 'email' ? 'emails' : claims.channel === 'sms' ? 'text messages' : 'messages';
   return claims.topic ? `${claims.topic} ${channel}` : `our ${channel}`;
-}
-
-function page(heading: string, body = ''): string {
-  return (
-    '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" ' +
-    'content="width=device-width,initial-scale=1"><title>Unsubscribe</title></head>' +
-    `<body style="font-family:sans-serif;max-width:32rem;margin:3rem auto"><h1>${heading}</h1>${body}</body></html>`
-  );
 }

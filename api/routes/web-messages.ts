@@ -3,6 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteEvent } from '../../sdk/contracts/routing';
 import { WebMessage, type WebMessageDocument } from '../../models/web-message';
+import { ApiError } from '../plugins/error-handler';
+import { customerIdSchema } from '../schemas';
+import { StreamCursor } from '../stream-cursor';
 
 export interface WebMessageRoutesOptions {
   routeEvent: RouteEvent;
@@ -11,6 +14,10 @@ export interface WebMessageRoutesOptions {
    * none, and the messages are written by the worker process, so the stream polls (one indexed query per tick).
    */
   streamPollMs?: number;
+  /** Open streams one customer may hold on this API process; one more answers 429. */
+  maxStreamsPerCustomer: number;
+  /** How far back each poll looks again (clock skew between workers, writes that land late), see StreamCursor. */
+  streamLookbackMs?: number;
 }
 
 const webMessage = z.object({
@@ -25,12 +32,19 @@ const webMessage = z.object({
   clickedAt: z.string().optional(),
 });
 
-const customerParams = z.object({ id: z.string().min(1) });
+const accessToken = z
+  .string()
+  .min(1)
+  .max(2000)
+  .optional()
+  .describe('A customer token, for clients that cannot send headers (EventSource)');
+const customerParams = z.object({ id: customerIdSchema });
 const messageParams = z.object({
-  id: z.string().min(1),
-  messageId: z.string().min(1),
+  id: customerIdSchema,
+  messageId: z.string().min(1).max(600),
   action: z.enum(['seen', 'clicked']),
 });
+const security: Array<Record<string, string[]>> = [{ apiKey: [] }, { customerToken: [] }];
 
 function toJson(doc: WebMessageDocument): z.infer<typeof webMessage> {
   return {
@@ -47,7 +61,8 @@ function toJson(doc: WebMessageDocument): z.infer<typeof webMessage> {
 }
 
 /**
- * In-app messages for the customer's site or app (stored by the send path, see delivery/send-web.ts).
+ * In-app messages for the customer's site or app (stored by the send path, see delivery/send-web.ts). Behind
+ * `customerAccess` (api/plugins/customer-access.ts): an admin key, or a customer token for that customer.
  *   GET  /v1/customers/:id/web-messages                          unexpired, unseen first, newest first within each
  *   GET  /v1/customers/:id/web-messages/stream                   server-sent events, one `message` event per new one
  *   POST /v1/customers/:id/web-messages/:messageId/seen|clicked  recorded once, and routed as `message.engaged`
@@ -55,15 +70,18 @@ function toJson(doc: WebMessageDocument): z.infer<typeof webMessage> {
 export const webMessageRoutes: FastifyPluginAsync<WebMessageRoutesOptions> = async (app, opts) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const pollMs = opts.streamPollMs ?? 1000;
+  const openStreams = new Map<string, number>();
 
   api.get(
     '/v1/customers/:id/web-messages',
     {
       schema: {
         params: customerParams,
+        querystring: z.object({ access_token: accessToken }),
         response: { 200: z.object({ messages: z.array(webMessage) }) },
         tags: ['web messages'],
         summary: "The customer's unexpired in-app messages, unseen first",
+        security,
       },
     },
     async (request) => {
@@ -80,10 +98,31 @@ export const webMessageRoutes: FastifyPluginAsync<WebMessageRoutesOptions> = asy
   api.get(
     '/v1/customers/:id/web-messages/stream',
     {
-      schema: { params: customerParams, tags: ['web messages'], summary: 'New in-app messages as server-sent events' },
+      schema: {
+        params: customerParams,
+        querystring: z.object({ access_token: accessToken }),
+        response: {
+          200: {
+            description: 'text/event-stream: `id: <message id>`, `event: message`, `data: <web message JSON>`',
+            content: { 'text/event-stream': { schema: z.string() } },
+          },
+        },
+        tags: ['web messages'],
+        summary: 'New in-app messages as server-sent events (EventSource: pass the customer token as access_token)',
+        security,
+      },
     },
     async (request, reply) => {
       const customerId = request.params.id;
+      const open = openStreams.get(customerId) ?? 0;
+      if (open >= opts.maxStreamsPerCustomer) {
+        throw new ApiError(
+          429,
+          'too_many_streams',
+          `customer ${customerId} already has ${open} open streams (SSE_MAX_STREAMS_PER_CUSTOMER); close one first`,
+        );
+      }
+      openStreams.set(customerId, open + 1);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -93,28 +132,34 @@ export const webMessageRoutes: FastifyPluginAsync<WebMessageRoutesOptions> = asy
         'x-accel-buffering': 'no',
       });
       res.write(`retry: ${Math.max(pollMs, 1000)}\n\n`);
-      // Messages created from now on (the list endpoint serves the ones before); ids already sent are skipped, so
-      // a message stamped in the same millisecond as the cursor is neither lost nor repeated.
-      let since = new Date();
-      const sent = new Set<string>();
+      const lastEventId = request.headers['last-event-id'];
+      const resumeAfter =
+        typeof lastEventId === 'string'
+          ? await WebMessage.findOne({ _id: lastEventId, customerId }, { createdAt: 1 })
+              .lean<WebMessageDocument>()
+              .exec()
+          : null;
+      const cursor = new StreamCursor(resumeAfter?.createdAt ?? new Date(), opts.streamLookbackMs);
+      if (resumeAfter) cursor.markSent({ id: resumeAfter._id, createdAt: resumeAfter.createdAt });
       let busy = false;
       let closed = false;
       const tick = async () => {
         if (busy || closed) return;
         busy = true;
         try {
-          const docs = await WebMessage.find({ customerId, createdAt: { $gte: since }, expiresAt: { $gt: new Date() } })
-            .sort({ createdAt: 1 })
-            .limit(100)
+          const docs = await WebMessage.find({
+            customerId,
+            createdAt: { $gte: cursor.floor() },
+            expiresAt: { $gt: new Date() },
+          })
+            .sort({ createdAt: 1, _id: 1 })
+            .limit(500)
             .lean<WebMessageDocument[]>()
             .exec();
-          for (const doc of docs) {
-            if (sent.has(doc._id) || closed) continue;
-            sent.add(doc._id);
+          for (const doc of cursor.unsent(docs.map((d) => ({ ...d, id: d._id })))) {
+            if (closed) break;
             res.write(`id: ${doc._id}\nevent: message\ndata: ${JSON.stringify(toJson(doc))}\n\n`);
-            if (doc.createdAt > since) since = doc.createdAt;
           }
-          if (sent.size > 1000) sent.clear();
         } catch (err) {
           request.log.warn({ err }, 'web message stream poll failed');
         } finally {
@@ -127,6 +172,9 @@ export const webMessageRoutes: FastifyPluginAsync<WebMessageRoutesOptions> = asy
         closed = true;
         clearInterval(poll);
         clearInterval(keepAlive);
+        const left = (openStreams.get(customerId) ?? 1) - 1;
+        if (left > 0) openStreams.set(customerId, left);
+        else openStreams.delete(customerId);
       });
       void tick();
     },
@@ -137,16 +185,18 @@ export const webMessageRoutes: FastifyPluginAsync<WebMessageRoutesOptions> = asy
     {
       schema: {
         params: messageParams,
-        response: { 200: webMessage, 404: z.object({ error: z.string() }) },
+        querystring: z.object({ access_token: accessToken }),
+        response: { 200: webMessage },
         tags: ['web messages'],
         summary: 'Report a web message as seen or clicked (routed as message.engaged)',
+        security,
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const { id: customerId, messageId, action } = request.params;
       const field = action === 'seen' ? 'seenAt' : 'clickedAt';
       const doc = await WebMessage.findOne({ _id: messageId, customerId }).lean<WebMessageDocument>().exec();
-      if (!doc) return reply.code(404).send({ error: `no web message ${messageId} for customer ${customerId}` });
+      if (!doc) throw new ApiError(404, 'not_found', `no web message ${messageId} for customer ${customerId}`);
       if (doc[field]) return toJson(doc);
       // Routed before it is recorded: if recording fails, the client's retry routes again and the event id
       // (one per message and action) dedupes it; the other order could record and never tell the journey.

@@ -28,7 +28,8 @@ export async function benchServers(log: (line: string) => void): Promise<BenchSe
     stack = await startStack({ dataDir, ports: 'free', ui: false, log: () => undefined });
   }
   const tag = randomUUID().slice(0, 8);
-  const base = { ...process.env, ...stack?.env } as BenchServers['env'];
+  // The embedded stack's development secrets are accepted with this mark (config/secrets.ts).
+  const base = { ...process.env, ...stack?.env, ...(stack ? { WAYMARK_DEV_STACK: '1' } : {}) } as BenchServers['env'];
   const uri = new URL(base.MONGODB_URI);
   uri.pathname = `/waymark-bench-${tag}`;
   const temporalPort = base.TEMPORAL_ADDRESS.split(':').at(-1)!;

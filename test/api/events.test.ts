@@ -140,7 +140,7 @@ describe('HTTP API', () => {
       payload: { id: 'e4', signal: 'cart.updated', customerId: "x' OR 1=1", data: cart('c') },
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json().details).toEqual([expect.objectContaining({ field: 'body.customerId' })]);
+    expect(res.json().details).toEqual([expect.objectContaining({ field: 'customerId', rule: 'invalid_format' })]);
   });
 
   it('routes nothing from a batch in which one customer cannot be resolved, and names that event', async () => {
@@ -156,7 +156,9 @@ describe('HTTP API', () => {
       },
     });
     expect(res.statusCode).toBe(422);
-    expect(res.json().details).toEqual([expect.objectContaining({ event: 'events.1' })]);
+    expect(res.json().details).toEqual([
+      expect.objectContaining({ field: 'events.1.anonymousId', rule: 'unresolved_customer' }),
+    ]);
     await expect(
       temporal.client.workflow.getHandle(`abandoned-cart/ann-${suffix}/batch-1`).describe(),
     ).rejects.toThrow();

@@ -18,6 +18,8 @@ const log = (line: string) => process.stdout.write(`[waymark test setup] ${line}
  * never collide), provisions the time-skipping test server and bundles the workflow code once.
  */
 export default async function globalSetup(): Promise<void> {
+  // The embedded stack: its development secrets are accepted (config/secrets.ts).
+  process.env.WAYMARK_DEV_STACK = '1';
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'waymark-test-'));
   try {
     const [stack, launcher] = await Promise.all([
