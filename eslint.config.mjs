@@ -20,13 +20,19 @@ export const layers = {
   workflows: ['signals', 'sdk', 'segments', 'journeys'],
   config: [],
   models: [],
+  // The Temporal payload codec (node:crypto): clients and workers use it, workflow code never sees it.
+  codec: ['config'],
   delivery: ['config', 'models', 'signals', 'sdk', 'journeys'],
-  activities: ['config', 'models', 'delivery', 'signals', 'sdk', 'segments', 'journeys'],
+  // Erasure, export and retention: what Waymark holds about a customer, and for how long.
+  privacy: ['config', 'models', 'routing', 'sdk'],
+  activities: ['config', 'models', 'delivery', 'privacy', 'signals', 'sdk', 'segments', 'journeys'],
   routing: ['config', 'models', 'signals', 'sdk', 'segments', 'journeys'],
   // Journey diagrams, read from the journeys' code with the TypeScript compiler API.
   diagrams: ['signals', 'sdk', 'journeys'],
   worker: [
     'config',
+    'codec',
+    'privacy',
     'models',
     'delivery',
     'activities',
@@ -37,12 +43,37 @@ export const layers = {
     'journeys',
     'workflows',
   ],
-  api: ['config', 'models', 'delivery', 'routing', 'signals', 'sdk', 'segments', 'journeys', 'diagrams'],
+  api: [
+    'config',
+    'codec',
+    'models',
+    'delivery',
+    'privacy',
+    'routing',
+    'signals',
+    'sdk',
+    'segments',
+    'journeys',
+    'diagrams',
+  ],
   // The testing kit and the simulation: the real worker on the time-skipping server, providers that send nothing.
-  testing: ['config', 'models', 'delivery', 'routing', 'signals', 'sdk', 'journeys', 'worker', 'dev'],
-  cli: ['config', 'models', 'delivery', 'routing', 'signals', 'sdk', 'segments', 'journeys', 'diagrams', 'testing'],
+  testing: ['config', 'codec', 'models', 'delivery', 'routing', 'signals', 'sdk', 'journeys', 'worker', 'dev'],
+  cli: [
+    'config',
+    'codec',
+    'models',
+    'delivery',
+    'privacy',
+    'routing',
+    'signals',
+    'sdk',
+    'segments',
+    'journeys',
+    'diagrams',
+    'testing',
+  ],
   // The embedded stack starts the API and the worker (npm start).
-  dev: ['config', 'sdk', 'api', 'worker'],
+  dev: ['config', 'codec', 'privacy', 'sdk', 'api', 'worker'],
 };
 const sourceFolders = Object.keys(layers);
 
@@ -63,7 +94,16 @@ const workflowImports = {
   ],
   patterns: [
     {
-      group: ['**/models/**', '**/models', '**/api/**', '**/worker/**', '**/routing/**', '**/config/**'],
+      group: [
+        '**/models/**',
+        '**/models',
+        '**/api/**',
+        '**/worker/**',
+        '**/routing/**',
+        '**/config/**',
+        '**/codec/**',
+        '**/privacy/**',
+      ],
       message: 'Workflow code may not import I/O modules.',
     },
     {

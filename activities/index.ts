@@ -6,12 +6,14 @@ import type { OutboxActivities, RouteEvent, SweepOutbox } from '../sdk/contracts
 import type { AudienceActivities } from '../sdk/contracts/audience';
 import type { JourneyActivities } from '../sdk/contracts/journey-activities';
 import type { RecheckCustomer, SegmentRecheckActivities } from '../sdk/contracts/segment-recheck';
+import type { RetentionActivities } from '../sdk/contracts/retention';
 import { createAudienceActivities } from './audience-activities';
 import { createDeliver } from './deliver';
 import { checkEligibility } from './eligibility';
 import { loadProfile } from './load-profile';
 import { createSegmentRecheckActivities } from './segment-recheck';
 import { createOutboxActivities } from './outbox-activities';
+import { sweepRetention } from './retention';
 
 /** What activities need from the process: one pooled SMTP transport, one Twilio client, the router, the sweeper. */
 export interface ActivityDeps {
@@ -40,7 +42,12 @@ export function createActivities(deps: ActivityDeps) {
     ...createAudienceActivities({ routeEvent: deps.routeEvent, audiences: deps.catalog?.audiences }),
     ...createSegmentRecheckActivities({ recheckCustomer: deps.recheckCustomer }),
     ...createOutboxActivities({ sweepOutbox: deps.sweepOutbox }),
-  } satisfies JourneyActivities & AudienceActivities & SegmentRecheckActivities & OutboxActivities;
+    sweepRetention,
+  } satisfies JourneyActivities &
+    AudienceActivities &
+    SegmentRecheckActivities &
+    OutboxActivities &
+    RetentionActivities;
 }
 
 export type WaymarkActivities = ReturnType<typeof createActivities>;

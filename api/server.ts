@@ -12,8 +12,10 @@ import { customerModel } from '../routing/segment-upkeep';
 import { apiKeyAuth } from './plugins/api-key-auth';
 import { customerAccess } from './plugins/customer-access';
 import { installErrorHandler } from './plugins/error-handler';
+import { createPayloadCodec } from '../codec/data-converter';
 import { catalogRoutes } from './routes/catalog';
 import { diagramApiRoutes, diagramPageRoutes, type StepCountsSource } from './routes/diagrams';
+import { codecRoutes } from './routes/codec';
 import { customerTokenRoutes } from './routes/customer-tokens';
 import { eventRoutes } from './routes/events';
 import { identifyRoutes } from './routes/identify';
@@ -95,7 +97,7 @@ export async function buildServer({
   await app.register(async (keyed) => {
     keyed.addHook('onRequest', apiKeyAuth(config.API_KEYS));
     await keyed.register(eventRoutes, { routeEvent });
-    await keyed.register(profileRoutes, { router });
+    await keyed.register(profileRoutes, { router, temporal });
     await keyed.register(identifyRoutes, { router });
     await keyed.register(segmentRoutes);
     await keyed.register(runRoutes, { temporal });
@@ -114,6 +116,13 @@ export async function buildServer({
       streamPollMs,
       maxStreamsPerCustomer: config.SSE_MAX_STREAMS_PER_CUSTOMER,
     });
+  });
+  // The codec server for the Temporal UI and the temporal CLI: a codec (or admin) key, CORS for the UI's origins.
+  await app.register(codecRoutes, {
+    prefix: '/v1/codec',
+    codec: createPayloadCodec(config),
+    apiKeys: config.API_KEYS,
+    corsOrigins: config.CODEC_CORS_ORIGINS,
   });
   // Their own checks: a signed unsubscribe token, Twilio's request signature (only with a token to check it with).
   await app.register(unsubscribeRoutes, { config, routeEvent });

@@ -1,14 +1,20 @@
 import { Client, Connection } from '@temporalio/client';
 import mongoose from 'mongoose';
 import type { Config } from '../config';
+import { waymarkDataConverter } from '../codec/data-converter';
 
 /** A Temporal client, or an error that says how to fix the address. */
 export async function connectTemporal(
-  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>,
+  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'PAYLOAD_CODEC_KEYS'>,
 ): Promise<Client> {
   try {
     const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: '5 seconds' });
-    return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    // Payloads are encrypted (codec/): the CLI reads run state and histories with the same keys.
+    return new Client({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter: waymarkDataConverter(config),
+    });
   } catch (err) {
     throw new CliError(
       `cannot reach Temporal at ${config.TEMPORAL_ADDRESS} (${(err as Error).message}).\n` +

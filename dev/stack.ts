@@ -41,6 +41,8 @@ export interface StackOptions {
   ports: 'preferred' | 'free' | Partial<StackPorts>;
   /** Serve the Temporal UI (npm start) or not (tests). */
   ui: boolean;
+  /** The codec endpoint the UI decodes payloads with (`--ui-codec-endpoint`; npm start: the API's /v1/codec). */
+  uiCodecEndpoint?: string;
   log: (line: string) => void;
   /** Addresses already given; a server is started only for what is missing. Defaults to process.env. */
   env?: NodeJS.ProcessEnv;
@@ -126,6 +128,7 @@ async function startTemporal(options: StackOptions, stoppers: Array<() => Promis
   const tuning = ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF', '--log-level', 'error'];
   for (const [name, type] of Object.entries(WAYMARK_SEARCH_ATTRIBUTES))
     tuning.push('--search-attribute', `${name}=${type}`);
+  if (uiPort && options.uiCodecEndpoint) tuning.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   const address = `${HOST}:${port}`;
   const uiUrl = uiPort ? `http://${HOST}:${uiPort}` : undefined;
 

@@ -5,8 +5,11 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { buildServer } from '../api/server';
+import { keysWithScope } from '../api/plugins/api-key-auth';
 import { createWaymarkWorker } from '../worker/create-worker';
+import { waymarkDataConverter } from '../codec/data-converter';
 import { ensureSchedules } from '../worker/schedules';
+import { ensureEventRetentionIndex } from '../privacy/retention';
 import { startStack } from './stack';
 import { ProvisionError } from './provision/provision-error';
 import { portFrom } from './free-port';
@@ -27,17 +30,35 @@ async function main() {
   }
   // The embedded stack's development secrets are accepted only with this mark (config/secrets.ts).
   process.env.WAYMARK_DEV_STACK = '1';
+  // The API's port is chosen first: the Temporal UI is told where the API's codec endpoint is when it starts.
+  const early = loadConfig();
+  const apiPort = await portFrom(early.API_PORT);
+  if (apiPort !== early.API_PORT) log(`port ${early.API_PORT} is taken: the API listens on ${apiPort}`);
+  const codecKey = keysWithScope(early.API_KEYS, 'codec')[0];
+  const uiCodecEndpoint = codecKey
+    ? `http://${early.API_HOST}:${apiPort}/v1/codec/${encodeURIComponent(codecKey)}`
+    : undefined;
   log('starting the embedded stack (the first run builds the servers, which takes minutes)…');
-  const stack = await startStack({ dataDir, ports: 'preferred', ui: true, log });
+  const stack = await startStack({ dataDir, ports: 'preferred', ui: true, uiCodecEndpoint, log });
   for (const [name, value] of Object.entries(stack.env)) if (value && !process.env[name]) process.env[name] = value;
+  // The UI decodes payloads from the browser: its origin may call the codec endpoint (CORS).
+  if (stack.env.TEMPORAL_UI_URL && !process.env.CODEC_CORS_ORIGINS) {
+    process.env.CODEC_CORS_ORIGINS = [
+      stack.env.TEMPORAL_UI_URL,
+      stack.env.TEMPORAL_UI_URL.replace('127.0.0.1', 'localhost'),
+    ].join(',');
+  }
   const config = loadConfig();
-  const apiPort = await portFrom(config.API_PORT);
-  if (apiPort !== config.API_PORT) log(`port ${config.API_PORT} is taken: the API listens on ${apiPort}`);
 
   await mongoose.connect(config.MONGODB_URI);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: waymarkDataConverter(config),
+  });
   await ensureSchedules(temporal, config);
+  await ensureEventRetentionIndex(config.EVENT_RETENTION_DAYS);
   const { worker, close: closeWorker } = await createWaymarkWorker(config);
   const workerRun = worker.run();
   const api = await buildServer({ config, temporal, logger: { level: 'warn' } });

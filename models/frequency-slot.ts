@@ -23,8 +23,8 @@ const frequencySlotSchema = new Schema(
 );
 
 frequencySlotSchema.index({ deliveryId: 1 });
-// No TTL index: FerretDB 1.x does not implement expireAfterSeconds. Old windows' slots are never read again (their
-// _ids name the window); `FrequencySlot.deleteMany({ expiresAt: { $lt: now } })` sweeps them.
-frequencySlotSchema.index({ expiresAt: 1 });
+// Old windows' slots are never read again (their _ids name the window). MongoDB deletes them by this TTL index;
+// FerretDB and mongo-java-server ignore TTL, so the daily retention sweep (privacy/retention.ts) deletes them there.
+frequencySlotSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
 export const FrequencySlot = model('FrequencySlot', frequencySlotSchema);

@@ -19,6 +19,8 @@ const webMessageSchema = new Schema(
 
 webMessageSchema.index({ customerId: 1, expiresAt: 1 });
 webMessageSchema.index({ customerId: 1, createdAt: 1 });
+// MongoDB deletes expired messages by itself; stores without TTL rely on the retention sweep (privacy/retention.ts).
+webMessageSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
 export type WebMessageDocument = InferSchemaType<typeof webMessageSchema> & {
   _id: string;

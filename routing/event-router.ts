@@ -4,6 +4,7 @@ import { EventRecord } from '../models/event';
 import { isDuplicateKey } from '../models/mongo-errors';
 import { audienceRunsEndedEarly } from './audience-reentry';
 import { EventIdConflict } from './event-conflict';
+import { isErased } from './erased-customers';
 import { eventRecordKey, eventSource, payloadHash } from './event-identity';
 import type { EntryOptions } from './journey-entry';
 import { claimOutbox, finishOutbox, releaseOutbox, ROUTING_DEADLINE_MS } from './outbox';
@@ -102,6 +103,8 @@ export async function routeRecorded(
  * sweeper (routing/outbox-sweep.ts).
  */
 export async function routeEvent(deps: RouterDeps, event: JourneyEvent): Promise<RoutingReport> {
+  // An erased customer's events are neither kept nor routed until they come back with a fresh consent.
+  if (await isErased(event.customerId)) return reportOf(event, []);
   const key = eventRecordKey(event);
   const ownsOutbox = await claimOutbox(key, event);
   try {

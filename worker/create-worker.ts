@@ -3,6 +3,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import mongoose from 'mongoose';
 import type { Config } from '../config';
 import { createActivities } from '../activities';
+import { waymarkDataConverter } from '../codec/data-converter';
 import { createMailer, type Mailer } from '../delivery/providers/smtp-transport';
 import { createSmsClient, type SmsClient } from '../delivery/providers/twilio-client';
 import { createEventRouter } from '../routing/event-router';
@@ -51,7 +52,9 @@ export async function createWaymarkWorker(
   await ensureAudienceIndexes(catalog.audiences);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  // Payloads are encrypted (codec/): what the worker and its client write to Temporal is unreadable without a key.
+  const dataConverter = waymarkDataConverter(config);
+  const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const mailer = overrides.providers?.mailer ?? createMailer(config);
   const twilio = overrides.providers?.twilio ?? createSmsClient(config);
   // Audience matches enter journeys through the same router as API events.
@@ -75,6 +78,7 @@ export async function createWaymarkWorker(
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter,
     taskQueue,
     ...code,
     activities: createActivities({ config, mailer, twilio, routeEvent, recheckCustomer, sweepOutbox, catalog }),

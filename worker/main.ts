@@ -3,6 +3,7 @@ import mongoose from 'mongoose';
 import { loadConfig } from '../config';
 import { createWaymarkWorker } from './create-worker';
 import { ensureSchedules } from './schedules';
+import { ensureEventRetentionIndex } from '../privacy/retention';
 
 async function main() {
   const config = loadConfig(process.env, {
@@ -12,6 +13,7 @@ async function main() {
   const bundle = config.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } } : {};
   const { worker, temporal, close } = await createWaymarkWorker(config, bundle);
   await ensureSchedules(temporal, config);
+  await ensureEventRetentionIndex(config.EVENT_RETENTION_DAYS);
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker started');
   // Worker.run() shuts down gracefully on SIGINT/SIGTERM (Runtime's default shutdown signals).
   await worker.run();

@@ -4,6 +4,7 @@ import { audienceCatalog } from '../journeys';
 import { durationToMs } from '../sdk/durations';
 import type { AudienceDefinition, AudienceScanInput } from '../sdk/contracts/audience';
 import type { SegmentRecheckInput } from '../sdk/contracts/segment-recheck';
+import { ensureRetentionSchedule } from './retention-schedule';
 import {
   audienceScanWorkflowId,
   audienceScheduleId,
@@ -120,14 +121,25 @@ export async function ensureOutboxSchedule(
   });
 }
 
-/** Every schedule the worker needs: the audience scans, the segment recheck sweep and the outbox sweep (worker start). */
+/**
+ * Every schedule the worker needs: the audience scans, the segment recheck sweep, the outbox sweep and the retention
+ * sweep (worker start).
+ */
 export async function ensureSchedules(
   client: Client,
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'SEGMENT_RECHECK_EVERY' | 'OUTBOX_SWEEP_EVERY'>,
+  config: Pick<
+    Config,
+    | 'TEMPORAL_TASK_QUEUE'
+    | 'SEGMENT_RECHECK_EVERY'
+    | 'OUTBOX_SWEEP_EVERY'
+    | 'EVENT_RETENTION_DAYS'
+    | 'RETENTION_SWEEP_HOUR_UTC'
+  >,
 ): Promise<string[]> {
   return [
     ...(await ensureAudienceSchedules(client, config)),
     await ensureSegmentRecheckSchedule(client, config),
     await ensureOutboxSchedule(client, config),
+    await ensureRetentionSchedule(client, config),
   ];
 }

@@ -3,3 +3,4 @@ export * from '../journeys';
 export { audienceScan } from './audience-scan';
 export { segmentRecheck } from './segment-recheck';
 export { outboxSweep } from './outbox-sweep';
+export { retentionSweep } from './retention-sweep';

@@ -43,6 +43,15 @@ export function parseApiKeys(apiKeys: string): ApiKey[] {
     });
 }
 
+/** The keys of API_KEYS with this scope, as written (npm start hands the first codec key to the Temporal UI). */
+export function keysWithScope(apiKeys: string, scope: KeyScope): string[] {
+  return apiKeys
+    .split(',')
+    .map((entry) => /^(.+?)(?::([a-z]+))?$/.exec(entry.trim()))
+    .filter((m): m is RegExpExecArray => m !== null && (m[2] ?? 'admin') === scope)
+    .map((m) => m[1]);
+}
+
 /**
  * The scope of a presented key, or undefined. Compared in constant time: each configured key's SHA-256 against the
  * presented key's, every key compared, so neither the time taken nor an early exit tells how much matched.

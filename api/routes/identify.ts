@@ -88,10 +88,13 @@ export const identifyRoutes: FastifyPluginAsync<IdentifyRoutesOptions> = async (
         return await identify(router, { ...stated, by });
       } catch (error) {
         if (error instanceof IdentityConflict) {
-          throw new ApiError(409, 'identity_conflict', error.message, {
-            field: error.field,
-            profiles: error.profiles,
-          });
+          throw new ApiError(409, 'identity_conflict', error.message, [
+            {
+              field: error.field,
+              rule: 'identity_conflict',
+              message: `held by profiles ${[...error.profiles].sort().join(', ')}`,
+            },
+          ]);
         }
         throw error;
       }

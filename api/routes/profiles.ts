@@ -2,7 +2,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MergeRecord } from '../../models/merge';
+import type { Client } from '@temporalio/client';
 import { isDuplicateKey } from '../../models/mongo-errors';
+import { Erasure } from '../../models/erasure';
+import { eraseCustomer } from '../../privacy/erase-customer';
+import { exportCustomer } from '../../privacy/export-customer';
 import { Profile } from '../../models/profile';
 import { refreshCustomer, type RouterDeps } from '../../routing/event-router';
 import { ANONYMOUS_CUSTOMER_PREFIX } from '../../sdk/customer-id';
@@ -91,6 +95,8 @@ function toResponse(doc: Record<string, unknown>) {
 export interface ProfileRoutesOptions {
   /** Segments are evaluated again after a profile change, and segment.entered / segment.exited routed. */
   router: RouterDeps;
+  /** Erasure cancels the customer's open runs; export lists them (Temporal visibility). */
+  temporal: Client;
 }
 
 const knownCustomerId = customerId.refine(
@@ -122,7 +128,32 @@ async function conflictingProfile(id: string, body: z.infer<typeof profileBody>)
   return { id: other._id, field };
 }
 
-export const profileRoutes: FastifyPluginAsync<ProfileRoutesOptions> = async (app, { router }) => {
+const erasureReport = z.object({
+  customerId: z.string(),
+  erasedAt: z.string(),
+  runsCancelled: z.number(),
+  deleted: z.object({ profile: z.number(), events: z.number(), webMessages: z.number(), capSlots: z.number() }),
+  ledgerEntriesRedacted: z.number(),
+});
+
+const customerExport = z.looseObject({
+  customerId: z.string(),
+  exportedAt: z.string(),
+  erasedAt: z.string().optional(),
+  profile: profileResponse.omit({ id: true }).nullable(),
+  consents: z.array(z.looseObject({ channel: z.string() })),
+  events: z.array(z.looseObject({ id: z.string() })),
+  deliveries: z.array(z.looseObject({ id: z.string() })),
+  webMessages: z.array(z.looseObject({ id: z.string() })),
+  runs: z.array(z.looseObject({ workflowId: z.string(), status: z.string() })),
+});
+
+/** A granted channel in the PUT body: what lets an erased customer come back. */
+function grantsConsent(body: z.infer<typeof profileBody>): boolean {
+  return Object.values(body.consent ?? {}).some((c) => c?.status === 'granted');
+}
+
+export const profileRoutes: FastifyPluginAsync<ProfileRoutesOptions> = async (app, { router, temporal }) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.put(
@@ -138,6 +169,15 @@ export const profileRoutes: FastifyPluginAsync<ProfileRoutesOptions> = async (ap
     },
     async (request) => {
       const now = new Date();
+      const erased = await Erasure.findById(request.params.id).lean<{ erasedAt: Date }>().exec();
+      if (erased && !grantsConsent(request.body)) {
+        throw new ApiError(
+          409,
+          'erased',
+          `customer '${request.params.id}' was erased on ${erased.erasedAt.toISOString()}; they come back only with a ` +
+            'fresh consent: PUT the profile with consent granted on a channel',
+        );
+      }
       const consent = Object.fromEntries(
         Object.entries(request.body.consent ?? {}).map(([channel, c]) => [
           channel,
@@ -170,11 +210,17 @@ export const profileRoutes: FastifyPluginAsync<ProfileRoutesOptions> = async (ap
             other
               ? `the ${other.field} belongs to profile ${other.id}: profile ${request.params.id} was not written`
               : `another profile has this email, phone or anonymous id: profile ${request.params.id} was not written`,
-            { ...(other ? { field: other.field } : {}), profiles: [request.params.id, ...(other ? [other.id] : [])] },
+            other
+              ? [{ field: other.field, rule: 'unique', message: `held by profile ${other.id}` }]
+              : (['email', 'phone', 'anonymousIds'] as const)
+                  .filter((field) => request.body[field] !== undefined)
+                  .map((field) => ({ field, rule: 'unique', message: 'held by another profile' })),
           );
         }
         throw error;
       }
+      // A fresh consent brings an erased customer back: their events route again from now on.
+      if (erased) await Erasure.deleteOne({ _id: request.params.id }).exec();
       // A change of fields, traits or consent may move the customer into or out of segments.
       await refreshCustomer(router, request.params.id, {
         id: `profile:${doc!.updatedAt.getTime()}`,
@@ -217,6 +263,39 @@ export const profileRoutes: FastifyPluginAsync<ProfileRoutesOptions> = async (ap
         .sort({ at: 1 })
         .lean();
       return { customerId: id, merges: merges.map((m) => toResponse(m as Record<string, unknown>)) };
+    },
+  );
+
+  api.delete(
+    '/v1/profiles/:id',
+    {
+      schema: {
+        tags: ['profiles'],
+        summary: 'Erase a customer (GDPR): cancel open runs, delete profile, events, web messages, cap slots',
+        description:
+          'Keeps a tombstone: later events for this id start nothing until a PUT with a granted consent. The ' +
+          'delivery ledger keeps its entries (so no retried send goes out twice) without addresses. Safe to repeat.',
+        params: z.object({ id: customerId }),
+        response: { 200: erasureReport },
+      },
+    },
+    async (request) => eraseCustomer(temporal, request.params.id),
+  );
+
+  api.get(
+    '/v1/profiles/:id/export',
+    {
+      schema: {
+        tags: ['profiles'],
+        summary: 'Everything Waymark holds about a customer (GDPR access and portability)',
+        params: z.object({ id: customerId }),
+        response: { 200: customerExport },
+      },
+    },
+    async (request) => {
+      const data = await exportCustomer(temporal, request.params.id);
+      if (!data) throw new ApiError(404, 'not_found', `Waymark holds nothing about '${request.params.id}'`);
+      return data as unknown as z.infer<typeof customerExport>;
     },
   );
 };

@@ -4,3 +4,4 @@ export * from './audience';
 export type * from './routing';
 export * from './delivery-policy';
 export type * from './segment-recheck';
+export type * from './retention';

@@ -50,9 +50,9 @@ describe('secrets at start-up', () => {
       cwd: ROOT,
       env: productionEnv({ ...strong, API_KEYS: 'dev-key', API_PORT: '0' }),
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: 150_000,
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/API_KEYS contains 'dev-key', a value published in Waymark's repository/);
-  });
+  }, 180_000);
 });

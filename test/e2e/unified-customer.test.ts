@@ -103,8 +103,11 @@ test('an identify that would take an anonymous id from another customer is a 409
     payload: { anonymousId, email: `${second}@example.com` },
   });
   expect(res.statusCode).toBe(409);
-  expect(res.json()).toMatchObject({ error: 'identity_conflict', details: { field: 'anonymousId' } });
-  expect(res.json().details.profiles.sort()).toEqual([first, second].sort());
+  expect(res.json()).toMatchObject({
+    error: 'identity_conflict',
+    details: [{ field: 'anonymousId', rule: 'identity_conflict' }],
+  });
+  expect(res.json().details[0].message).toBe(`held by profiles ${[first, second].sort().join(', ')}`);
 });
 
 test('a profile change moves a customer into a segment, and the journey waiting for it goes on', async () => {

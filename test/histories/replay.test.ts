@@ -4,6 +4,8 @@
 import path from 'node:path';
 import { bundleWorkflowCode, Worker, type ReplayResult } from '@temporalio/worker';
 import { journeyCatalog } from '../../journeys';
+import { loadConfig } from '../../config';
+import { waymarkDataConverter } from '../../codec/data-converter';
 import { journeyWorkflowType } from '../../sdk/workflow-id';
 import { historyWorkflowType, loadHistory, savedHistoryFiles, type SavedHistoryFile } from './saved-histories';
 
@@ -15,7 +17,10 @@ beforeAll(async () => {
     ? { codePath: process.env.WAYMARK_WORKFLOW_BUNDLE }
     : await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../../workflows/index.ts') });
   const histories = files.map((f) => ({ workflowId: f.file, history: loadHistory(f) }));
-  for await (const result of Worker.runReplayHistories({ workflowBundle, replayName: 'saved-histories' }, histories)) {
+  // With the payload codec the worker runs with: the saved histories were captured unencrypted and must still replay.
+  const dataConverter = waymarkDataConverter(loadConfig(process.env));
+  const options = { workflowBundle, dataConverter, replayName: 'saved-histories' };
+  for await (const result of Worker.runReplayHistories(options, histories)) {
     results.set(result.workflowId, result);
   }
 }, 300_000);

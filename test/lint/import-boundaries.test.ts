@@ -16,6 +16,11 @@ const forbidden: Array<[string, string]> = [
   ['diagrams/lint-probe.ts', "import { createEventRouter } from '../routing/event-router';"],
   ['testing/lint-probe.ts', "import { buildServer } from '../api/server';"],
   ['worker/lint-probe.ts', "import { startJourneyTestKit } from '../testing';"],
+  ['codec/lint-probe.ts', "import { Profile } from '../models/profile';"],
+  ['routing/lint-probe.ts', "import { eraseCustomer } from '../privacy/erase-customer';"],
+  ['privacy/lint-probe.ts', "import { buildServer } from '../api/server';"],
+  ['sdk/lint-probe.ts', "import { waymarkDataConverter } from '../codec/data-converter';"],
+  ['delivery/lint-probe.ts', "import { waymarkDataConverter } from '../codec/data-converter';"],
 ];
 
 const allowed: Array<[string, string]> = [
@@ -32,6 +37,13 @@ const allowed: Array<[string, string]> = [
   ['cli/lint-probe.ts', "import { journeyDiagram } from '../diagrams/journey-diagram';"],
   ['testing/lint-probe.ts', "import { createWaymarkWorker } from '../worker/create-worker';"],
   ['cli/lint-probe.ts', "import { simulateJourney } from '../testing/simulate';"],
+  ['codec/lint-probe.ts', "import { loadConfig } from '../config';"],
+  ['privacy/lint-probe.ts', "import { customerRunsQuery } from '../routing/visibility-query';"],
+  ['api/lint-probe.ts', "import { eraseCustomer } from '../privacy/erase-customer';"],
+  ['activities/lint-probe.ts', "import { sweepExpired } from '../privacy/retention';"],
+  ['worker/lint-probe.ts', "import { waymarkDataConverter } from '../codec/data-converter';"],
+  ['api/lint-probe.ts', "import { createPayloadCodec } from '../codec/data-converter';"],
+  ['cli/lint-probe.ts', "import { waymarkDataConverter } from '../codec/data-converter';"],
 ];
 
 const usingImport = (line: string) => `${line}\nexport const used = [${/\{ (\w+) \}/.exec(line)![1]}];\n`;

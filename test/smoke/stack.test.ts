@@ -22,6 +22,7 @@ describe('embedded stack', () => {
     try {
       const worker = await Worker.create({
         connection: temporal.nativeConnection,
+        dataConverter: temporal.dataConverter,
         taskQueue,
         workflowsPath: require.resolve('./smoke-workflow'),
         activities: createSmokeActivities({ mailer, twilio: createTwilioClient(config), smsFrom: config.TWILIO_FROM }),

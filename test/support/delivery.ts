@@ -50,7 +50,11 @@ export function createSendPath(overrides: Partial<Config> = {}): SendPath {
 }
 
 export async function connectMongo(): Promise<void> {
-  if (mongoose.connection.readyState === 0) await mongoose.connect(requireEnv('MONGODB_URI'));
+  if (mongoose.connection.readyState !== 0) return;
+  await mongoose.connect(requireEnv('MONGODB_URI'));
+  // The first suite on a fresh store would otherwise write while mongoose is still building the indexes, which
+  // mongo-java-server answers with "Unknown error: null".
+  await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
 }
 
 export const uid = () => randomUUID().slice(0, 8);

@@ -2,6 +2,8 @@ import mongoose from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../../config';
+import { waymarkDataConverter } from '../../codec/data-converter';
 
 /** An address the global setup exported; a clear failure when a suite runs without it. */
 export function serverEnv(name: string): string {
@@ -24,13 +26,16 @@ export async function connectTestDatabase(prefix: string) {
   };
 }
 
-/** A Temporal client and a native worker connection to the dev server. */
+/** A Temporal client (with the payload codec every Waymark client uses) and a native worker connection to the dev server. */
 export async function connectTemporal() {
   const address = serverEnv('TEMPORAL_ADDRESS');
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
+  const dataConverter = waymarkDataConverter(loadConfig(process.env));
   return {
-    client: new Client({ connection }),
+    client: new Client({ connection, dataConverter }),
+    /** For test workers that share this client's runs. */
+    dataConverter,
     nativeConnection,
     close: async () => {
       await connection.close();

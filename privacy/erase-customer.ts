@@ -1,0 +1,65 @@
+import type { Client } from '@temporalio/client';
+import { Delivery } from '../models/delivery';
+import { Erasure } from '../models/erasure';
+import { EventRecord } from '../models/event';
+import { FrequencySlot } from '../models/frequency-slot';
+import { Profile } from '../models/profile';
+import { WebMessage } from '../models/web-message';
+import { customerRunsQuery } from '../routing/visibility-query';
+
+export interface ErasureReport {
+  customerId: string;
+  erasedAt: string;
+  /** Open journey runs asked to cancel (Temporal visibility). */
+  runsCancelled: number;
+  deleted: { profile: number; events: number; webMessages: number; capSlots: number };
+  /** Ledger entries kept (so a retried send still cannot go out twice) with their address and reasons removed. */
+  ledgerEntriesRedacted: number;
+}
+
+/** What a provider's error may quote: an email address or a phone number. */
+const ADDRESS_IN_TEXT = /@|\+?\d[\d\s().-]{6,}\d/;
+export const REDACTED = '(redacted: customer erased)';
+
+/**
+ * Erases a customer (GDPR art. 17). The tombstone comes first, so an event arriving meanwhile starts nothing; then
+ * the open runs are cancelled (and would send nothing anyway: without a profile the send path blocks every send),
+ * the profile, events, web messages and cap slots are deleted, and the delivery ledger keeps its entries (ids only:
+ * they are what makes a retried send a no-op) without addresses. Safe to repeat.
+ */
+export async function eraseCustomer(temporal: Client, customerId: string, now = new Date()): Promise<ErasureReport> {
+  await Erasure.updateOne({ _id: customerId }, { $setOnInsert: { erasedAt: now } }, { upsert: true }).exec();
+  let runsCancelled = 0;
+  const query = `${customerRunsQuery(customerId)} AND ExecutionStatus = 'Running'`;
+  for await (const run of temporal.workflow.list({ query })) {
+    await temporal.workflow.getHandle(run.workflowId, run.runId).cancel();
+    runsCancelled += 1;
+  }
+  const [profile, events, webMessages, capSlots] = await Promise.all([
+    Profile.deleteOne({ _id: customerId }).exec(),
+    EventRecord.deleteMany({ customerId }).exec(),
+    WebMessage.deleteMany({ customerId }).exec(),
+    FrequencySlot.deleteMany({ customerId }).exec(),
+  ]);
+  const entries = await Delivery.find({ customerId }, { _id: 1, reason: 1 }).lean<{ _id: string; reason?: string }[]>();
+  for (const entry of entries) {
+    const redactReason = entry.reason !== undefined && ADDRESS_IN_TEXT.test(entry.reason);
+    await Delivery.updateOne(
+      { _id: entry._id },
+      { $unset: { to: '' }, ...(redactReason ? { $set: { reason: REDACTED } } : {}) },
+    ).exec();
+  }
+  const tombstone = await Erasure.findById(customerId).lean<{ erasedAt: Date }>().exec();
+  return {
+    customerId,
+    erasedAt: (tombstone?.erasedAt ?? now).toISOString(),
+    runsCancelled,
+    deleted: {
+      profile: profile.deletedCount,
+      events: events.deletedCount,
+      webMessages: webMessages.deletedCount,
+      capSlots: capSlots.deletedCount,
+    },
+    ledgerEntriesRedacted: entries.length,
+  };
+}
