@@ -22,4 +22,4 @@ export const errorBody = z.object({
 });
 
 /** The error answers every route may give (the server adds them to each route's schema, see api/server.ts). */
-export const ERROR_STATUSES = [400, 401, 403, 404, 406, 409, 410, 413, 415, 422, 429, 500, 503] as const;
+export const ERROR_STATUSES = [400, 401, 403, 404, 405, 406, 409, 410, 413, 414, 415, 422, 429, 500, 503] as const;

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
@@ -11,7 +11,8 @@ import { createEventRouter, type RouterDeps } from '../routing/event-router';
 import { customerModel } from '../routing/segment-upkeep';
 import { apiKeyAuth } from './plugins/api-key-auth';
 import { customerAccess } from './plugins/customer-access';
-import { installErrorHandler } from './plugins/error-handler';
+import { ApiError, installErrorHandler, statusName } from './plugins/error-handler';
+import { answerMethodNotAllowed } from './plugins/method-not-allowed';
 import { createPayloadCodec } from '../codec/data-converter';
 import { catalogRoutes } from './routes/catalog';
 import { diagramApiRoutes, diagramPageRoutes, type StepCountsSource } from './routes/diagrams';
@@ -48,11 +49,30 @@ export async function buildServer({
   stepCounts,
   streamPollMs,
 }: ServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger, bodyLimit: API_BODY_LIMIT_BYTES });
+  const app = Fastify({
+    logger,
+    bodyLimit: API_BODY_LIMIT_BYTES,
+    // Path parameters up to a workflow id's length; past it, and for malformed URLs, the one error shape too.
+    maxParamLength: 1000,
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode ?? 400;
+      void (reply as FastifyReply)
+        .code(status)
+        .send({ error: statusName(status), message: error.message, details: [] });
+    },
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   app.addHook('onReady', modelsReady);
+  answerMethodNotAllowed(app);
+  // A multipart body without its boundary cannot be parsed: said before the parser fails on it.
+  app.addHook('onRequest', async (request) => {
+    const type = request.headers['content-type'];
+    if (type && /^multipart\/form-data/i.test(type) && !/boundary=/i.test(type)) {
+      throw new ApiError(400, 'bad_request', 'Content-Type multipart/form-data needs its boundary parameter');
+    }
+  });
   // Every route documents (and serializes) the one error shape for each error status it does not describe itself.
   app.addHook('onRoute', (route) => {
     if (!route.schema || route.schema.hide) return;

@@ -18,7 +18,7 @@ export class ApiError extends Error {
 }
 
 /** `Unsupported Media Type` → `unsupported_media_type`. */
-function statusName(status: number): string {
+export function statusName(status: number): string {
   return (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z0-9]+/g, '_');
 }
 

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import mongoose from 'mongoose';
 import { connectMongo } from '../support/delivery';
 import { startApi, type RunningApi } from '../support/api';
@@ -115,5 +116,27 @@ describe('API errors', () => {
         expect.objectContaining({ schema: expect.anything() }),
       ]);
     }
+  });
+
+  it('answers a method a path does not serve with 405 and Allow, and malformed requests with the shape too', async () => {
+    const raw = (method: string, path: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; allow?: string; body: ErrorBody }>((resolve, reject) => {
+        const req = httpRequest(`${api.baseUrl}${path}`, { method, headers }, (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () =>
+            resolve({ status: res.statusCode!, allow: res.headers.allow, body: JSON.parse(text) as ErrorBody }),
+          );
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const trace = await raw('TRACE', '/v1/events');
+    expect(trace).toMatchObject({ status: 405, allow: 'POST', body: { error: 'method_not_allowed', details: [] } });
+    expect(await raw('PATCH', '/v1/profiles/p-1')).toMatchObject({ status: 405, allow: 'DELETE, GET, HEAD, PUT' });
+    const noBoundary = await raw('PUT', '/v1/profiles/p-1', { 'content-type': 'multipart/form-data' });
+    expect(noBoundary).toMatchObject({ status: 400, body: { error: 'bad_request', details: [] } });
+    const long = await raw('GET', `/v1/runs/${'w'.repeat(1200)}`);
+    expect(long).toMatchObject({ status: 414, body: { error: 'uri_too_long', details: [] } });
   });
 });
