@@ -74,7 +74,8 @@ async function main() {
   ];
   log(`${command[0]} ${args.join(' ')}`);
   const code = await new Promise<number>((resolve) => {
-    const st = spawn(command[0], args, { stdio: 'inherit' });
+    // Schemathesis keeps its crash cache in its working directory: the cache dir, never the repo.
+    const st = spawn(command[0], args, { stdio: 'inherit', cwd: path.dirname(path.dirname(command[0])) });
     st.on('exit', (status) => resolve(status ?? 1));
   });
   await started?.stop();

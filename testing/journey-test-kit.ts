@@ -21,6 +21,8 @@ import { WAYMARK_SEARCH_ATTRIBUTES } from '../sdk/search-attributes';
 import { journeyWorkflowId } from '../sdk/workflow-id';
 import type { JourneyEvent, SignalData, SignalDefinition } from '../signals/define-signal';
 import { createWaymarkWorker } from '../worker/create-worker';
+import { waymarkDataConverter } from '../codec/data-converter';
+import type { DataConverter } from '@temporalio/common';
 import { createSimulatedProviders, type ProviderFailure, type ProviderMessage } from './simulated-providers';
 
 /** One call of the send path (`deliver`) by a run: what was asked, at which workflow time, and the answer. */
@@ -69,9 +71,10 @@ export interface JourneyTestKitOptions {
 export async function startJourneyTestKit(options: JourneyTestKitOptions = {}): Promise<JourneyTestKit> {
   const launcher =
     process.env.WAYMARK_TEST_SERVER_LAUNCHER ?? (await provisionTestServerLauncher(options.log ?? (() => undefined)));
-  const env = await createTimeSkippingEnvironment(launcher);
+  // A test harness on the development secrets (config/secrets.ts); its client reads the worker's encrypted payloads.
+  const base = loadConfig({ ...process.env, WAYMARK_DEV_STACK: '1' });
+  const env = await createTimeSkippingEnvironment(launcher, waymarkDataConverter(base));
   try {
-    const base = loadConfig({ ...process.env });
     const database = new URL(options.mongodbUri ?? base.MONGODB_URI);
     database.pathname = `/waymark-kit-${randomUUID().slice(0, 8)}`;
     const taskQueue = `journey-test-kit-${randomUUID().slice(0, 8)}`;
@@ -113,8 +116,11 @@ export async function startJourneyTestKit(options: JourneyTestKitOptions = {}): 
 }
 
 /** The time-skipping test server with Waymark's search attributes registered, as on the dev server and a cluster. */
-export async function createTimeSkippingEnvironment(launcherPath: string): Promise<TestWorkflowEnvironment> {
-  const env = await startTestServer(launcherPath);
+export async function createTimeSkippingEnvironment(
+  launcherPath: string,
+  dataConverter?: DataConverter,
+): Promise<TestWorkflowEnvironment> {
+  const env = await startTestServer(launcherPath, dataConverter);
   const types = temporal.api.enums.v1.IndexedValueType;
   const searchAttributes = Object.fromEntries(
     Object.entries(WAYMARK_SEARCH_ATTRIBUTES).map(([name, type]) => [
@@ -130,11 +136,16 @@ export async function createTimeSkippingEnvironment(launcherPath: string): Promi
  * The SDK gives the test server's JVM 5 s to listen; on a loaded machine (2 cores shared by several processes) it can
  * take longer. A second and third try start it with the JVM's files already in the page cache.
  */
-async function startTestServer(launcherPath: string, attempts = 3): Promise<TestWorkflowEnvironment> {
+async function startTestServer(
+  launcherPath: string,
+  dataConverter?: DataConverter,
+  attempts = 3,
+): Promise<TestWorkflowEnvironment> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await TestWorkflowEnvironment.createTimeSkipping({
         server: { executable: { type: 'existing-path', path: launcherPath } },
+        ...(dataConverter ? { client: { dataConverter } } : {}),
       });
     } catch (error) {
       if (attempt >= attempts || !/did not start within/.test(String(error))) throw error;

@@ -2,6 +2,7 @@
 // server (with the real worker, FerretDB and the SMTP/Twilio sinks) and saves each run's history under
 // test/histories/<journey>/v<N>/, where test/histories/replay.test.ts replays it on every `npm test`.
 // Starts a private embedded stack unless TEMPORAL_ADDRESS and MONGODB_URI point at one (e.g. `npm start`).
+import { waymarkDataConverter } from '../../codec/data-converter';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -208,11 +209,17 @@ async function main() {
   const config = loadConfig({
     ...process.env,
     ...stack?.env,
+    // The embedded stack's development secrets (config/secrets.ts); histories are captured encrypted with its key.
+    ...(stack ? { WAYMARK_DEV_STACK: '1' } : {}),
     QUIET_HOURS: '',
     TEMPORAL_TASK_QUEUE: 'histories-capture',
   });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: waymarkDataConverter(config),
+  });
   await mongoose.connect(config.MONGODB_URI);
   const { worker, close } = await createWaymarkWorker(config);
   const send = createEventRouter({ client, taskQueue: config.TEMPORAL_TASK_QUEUE });

@@ -18,6 +18,8 @@ import { listSinkMails, listSinkSms } from '../../dev/sink-client';
 import { Delivery } from '../../models/delivery';
 import { Profile } from '../../models/profile';
 import { journeyWorkflowId } from '../../sdk/workflow-id';
+import { loadConfig } from '../../config';
+import { waymarkDataConverter } from '../../codec/data-converter';
 
 const RUNS = Number(process.env.SCALE_OUT_RUNS ?? 60);
 const API_KEY = 'scale-out';
@@ -44,10 +46,16 @@ async function main() {
     API_KEYS: API_KEY,
     QUIET_HOURS: '',
     FREQUENCY_CAPS: '',
+    // A test harness with the development secrets (config/secrets.ts).
+    WAYMARK_DEV_STACK: '1',
   };
   const processes: WaymarkProcess[] = [];
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-  const client = new Client({ connection });
+  // The processes encrypt payloads (codec/): this client reads their results with the same keys.
+  const client = new Client({
+    connection,
+    dataConverter: waymarkDataConverter(loadConfig({ ...process.env, ...env })),
+  });
   const failures: string[] = [];
   const check = (ok: boolean, what: string) => {
     log(`${ok ? 'held' : 'BROKEN'}: ${what}`);

@@ -15,6 +15,7 @@ import { Profile } from '../../models/profile';
 import type { AudienceScanResult } from '../../sdk/contracts/audience';
 import { journeyWorkflowId } from '../../sdk/workflow-id';
 import { createWaymarkWorker } from '../../worker/create-worker';
+import { waymarkDataConverter } from '../../codec/data-converter';
 import { serverEnv, uniqueTaskQueue } from '../support/servers';
 
 const PROFILES = 120;
@@ -70,7 +71,7 @@ test('a scan attempt killed mid-window is retried from its last heartbeat: every
     workflowBundle: { codePath: serverEnv('WAYMARK_WORKFLOW_BUNDLE') },
   });
   const connection = await Connection.connect({ address: serverEnv('TEMPORAL_ADDRESS') });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: waymarkDataConverter(config) });
   try {
     const { result, history, routedBeforeKill } = await worker.runUntil(async () => {
       const handle = await client.workflow.start('audienceScan', {
