@@ -53,7 +53,7 @@ export async function buildServer({
     logger,
     bodyLimit: API_BODY_LIMIT_BYTES,
     // Path parameters up to a workflow id's length; past it, and for malformed URLs, the one error shape too.
-    maxParamLength: 1000,
+    routerOptions: { maxParamLength: 1000 },
     frameworkErrors: (error, _request, reply) => {
       const status = error.statusCode ?? 400;
       void (reply as FastifyReply)

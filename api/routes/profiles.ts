@@ -255,6 +255,9 @@ export const profileRoutes: FastifyPluginAsync<ProfileRoutesOptions> = async (ap
         tags: ['profiles'],
         summary: 'Every merge into (or out of) this profile: who, when, from what',
         params: z.object({ id: customerId }),
+        response: {
+          200: z.object({ customerId: z.string(), merges: z.array(z.looseObject({ id: z.string().optional() })) }),
+        },
       },
     },
     async (request) => {

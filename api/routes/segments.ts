@@ -21,25 +21,46 @@ const memberPage = z.object({
 export const segmentRoutes: FastifyPluginAsync = async (app) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
-  api.get('/v1/segments', { schema: { tags: ['segments'], summary: 'Segments and their member counts' } }, async () => {
-    const segments = await Promise.all(
-      newestSegments(segmentCatalog).map(async (s) => ({
-        name: s.name,
-        version: s.version,
-        description: s.description,
-        filter: s.filter,
-        behaviour: (s.behaviour ?? []).map((w) => ({
-          name: w.name,
-          signal: w.signal.name,
-          atLeast: w.atLeast,
-          withinDays: w.withinDays,
-          filtered: w.where !== undefined,
+  api.get(
+    '/v1/segments',
+    {
+      schema: {
+        tags: ['segments'],
+        summary: 'Segments and their member counts',
+        response: {
+          200: z.object({
+            segments: z.array(
+              z.looseObject({
+                name: z.string(),
+                version: z.number(),
+                description: z.string().optional(),
+                members: z.number(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async () => {
+      const segments = await Promise.all(
+        newestSegments(segmentCatalog).map(async (s) => ({
+          name: s.name,
+          version: s.version,
+          description: s.description,
+          filter: s.filter,
+          behaviour: (s.behaviour ?? []).map((w) => ({
+            name: w.name,
+            signal: w.signal.name,
+            atLeast: w.atLeast,
+            withinDays: w.withinDays,
+            filtered: w.where !== undefined,
+          })),
+          members: await Profile.countDocuments({ 'segments.name': s.name }),
         })),
-        members: await Profile.countDocuments({ 'segments.name': s.name }),
-      })),
-    );
-    return { segments };
-  });
+      );
+      return { segments };
+    },
+  );
 
   api.get(
     '/v1/segments/:name/members',
