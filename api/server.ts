@@ -13,6 +13,7 @@ import { apiKeyAuth } from './plugins/api-key-auth';
 import { customerAccess } from './plugins/customer-access';
 import { ApiError, installErrorHandler, statusName } from './plugins/error-handler';
 import { answerMethodNotAllowed } from './plugins/method-not-allowed';
+import { clientErrorHandler } from './plugins/client-errors';
 import { createPayloadCodec } from '../codec/data-converter';
 import { catalogRoutes } from './routes/catalog';
 import { diagramApiRoutes, diagramPageRoutes, type StepCountsSource } from './routes/diagrams';
@@ -54,6 +55,7 @@ export async function buildServer({
     bodyLimit: API_BODY_LIMIT_BYTES,
     // Path parameters up to a workflow id's length; past it, and for malformed URLs, the one error shape too.
     routerOptions: { maxParamLength: 1000 },
+    clientErrorHandler,
     frameworkErrors: (error, _request, reply) => {
       const status = error.statusCode ?? 400;
       void (reply as FastifyReply)

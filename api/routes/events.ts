@@ -7,7 +7,7 @@ import { resolveCustomer } from '../../routing/identity';
 import { EventIdConflict } from '../../routing/event-conflict';
 import { routeInCustomerOrder } from '../../routing/route-batch';
 import { ApiError, describe, type FieldError } from '../plugins/error-handler';
-import { customerIdSchema, phoneSchema } from '../schemas';
+import { customerIdSchema, phoneSchema, storableRecord } from '../schemas';
 
 const MAX_BATCH = 500;
 /** Sources the system names itself (webhooks, audience scans): a caller cannot claim their dedupe scope. */
@@ -28,7 +28,7 @@ const eventEnvelope = z.object({
   email: z.email().optional(),
   phone: phoneSchema.optional(),
   anonymousId: z.string().min(1).max(200).optional(),
-  data: z.record(z.string(), z.unknown()),
+  data: storableRecord,
 });
 type EventEnvelope = z.infer<typeof eventEnvelope>;
 

@@ -6,7 +6,7 @@ import type { RouterDeps } from '../../routing/event-router';
 import { IdentityConflict, identify } from '../../routing/identify';
 import { ANONYMOUS_CUSTOMER_PREFIX } from '../../sdk/customer-id';
 import { ApiError } from '../plugins/error-handler';
-import { customerIdSchema, phoneSchema } from '../schemas';
+import { customerIdSchema, phoneSchema, storableRecord } from '../schemas';
 
 export interface IdentifyRoutesOptions {
   router: RouterDeps;
@@ -28,7 +28,7 @@ export const identifyBody = z
       .optional(),
     email: z.email().optional(),
     phone: phoneSchema.optional(),
-    traits: z.record(z.string(), z.unknown()).optional().describe('Win over both profiles on a merge'),
+    traits: storableRecord.optional().describe('Win over both profiles on a merge'),
     consent: z
       .object({ email: statedConsent, sms: statedConsent, web: statedConsent })
       .partial()

@@ -11,11 +11,11 @@ import { Profile } from '../../models/profile';
 import { refreshCustomer, type RouterDeps } from '../../routing/event-router';
 import { ANONYMOUS_CUSTOMER_PREFIX } from '../../sdk/customer-id';
 import { ApiError } from '../plugins/error-handler';
-import { customerIdSchema as customerId, phoneSchema } from '../schemas';
+import { customerIdSchema as customerId, phoneSchema, storableRecord, topicName } from '../schemas';
 
 const channelConsent = z.object({
   status: z.enum(['granted', 'revoked', 'unknown']),
-  topics: z.record(z.string(), z.boolean()).optional(),
+  topics: z.record(topicName, z.boolean()).optional(),
 });
 
 /** A day (`2026-05-01`) or an instant with its offset. */
@@ -36,7 +36,7 @@ export const profileBody = z.object({
     .optional(),
   locale: z.string().max(35).optional(),
   consent: z.object({ email: channelConsent, sms: channelConsent, web: channelConsent }).partial().optional(),
-  attributes: z.record(z.string(), z.unknown()).optional(),
+  attributes: storableRecord.optional(),
   policies: z
     .array(
       z.object({

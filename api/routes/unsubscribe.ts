@@ -15,7 +15,8 @@ export interface UnsubscribeRoutesOptions {
   routeEvent: RouteEvent;
 }
 
-const query = z.object({ token: z.string().min(1).max(2000) });
+// Bounded so the request line stays well inside Node's header limit even percent-encoded (a real token is ~300).
+const query = z.object({ token: z.string().min(1).max(1000) });
 const html = z.string().describe('an HTML page');
 const pageOrError = (description: string) => ({
   description,

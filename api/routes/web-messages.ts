@@ -35,7 +35,7 @@ const webMessage = z.object({
 const accessToken = z
   .string()
   .min(1)
-  .max(2000)
+  .max(1000)
   .optional()
   .describe('A customer token, for clients that cannot send headers (EventSource)');
 const customerParams = z.object({ id: customerIdSchema });

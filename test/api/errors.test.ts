@@ -138,5 +138,13 @@ describe('API errors', () => {
     expect(noBoundary).toMatchObject({ status: 400, body: { error: 'bad_request', details: [] } });
     const long = await raw('GET', `/v1/runs/${'w'.repeat(1200)}`);
     expect(long).toMatchObject({ status: 414, body: { error: 'uri_too_long', details: [] } });
+    const huge = await raw('GET', `/v1/why?token=${'%F0%9F%98%80'.repeat(2000)}&journey=x`);
+    expect(huge).toMatchObject({ status: 431, body: { error: 'request_header_fields_too_large', details: [] } });
+    // Data stored as it is must have keys MongoDB can store.
+    const keys = await api.call('/v1/profiles/p-1', { method: 'PUT', json: { attributes: { ok: { 'a.b': 1 } } } });
+    expect(keys.status).toBe(400);
+    expect(((await keys.json()) as ErrorBody).details).toEqual([
+      expect.objectContaining({ field: 'attributes.ok.a.b', rule: 'custom' }),
+    ]);
   });
 });
