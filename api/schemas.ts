@@ -27,7 +27,7 @@ export const ERROR_STATUSES = [
 ] as const;
 
 /** A key MongoDB can store as a field name: not empty, no leading `$`, no `.`, no NUL. */
-const STORABLE_KEY = /^(?!\$)[^.\u0000]+$/;
+const storableKey = (key: string) => key !== '' && !key.startsWith('$') && !key.includes('.') && !key.includes('\0');
 const MAX_DEPTH = 32;
 
 /** The path of the first key in `value` MongoDB could not store (or that nests too deep), if any. */
@@ -40,7 +40,7 @@ function unstorableKey(value: unknown, path: string[] = []): string[] | undefine
     }
   } else if (value && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      if (!STORABLE_KEY.test(key)) return [...path, key];
+      if (!storableKey(key)) return [...path, key];
       const bad = unstorableKey(item, [...path, key]);
       if (bad) return bad;
     }
