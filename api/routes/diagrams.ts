@@ -48,6 +48,12 @@ export const diagramApiRoutes: FastifyPluginAsync = async (app) => {
         summary: 'A journey version as a Mermaid flowchart, read from its code (newest version unless given)',
         params: journeyParams,
         querystring: versionQuery,
+        response: {
+          200: {
+            description: 'The Mermaid flowchart',
+            content: { 'text/vnd.mermaid': { schema: z.string() } },
+          },
+        },
       },
     },
     async (request, reply) => {

@@ -157,7 +157,7 @@ describe('HTTP API', () => {
     });
     expect(res.statusCode).toBe(422);
     expect(res.json().details).toEqual([
-      expect.objectContaining({ field: 'events.1.anonymousId', rule: 'unresolved_customer' }),
+      expect.objectContaining({ field: 'events.1.email', rule: 'unresolved_customer' }),
     ]);
     await expect(
       temporal.client.workflow.getHandle(`abandoned-cart/ann-${suffix}/batch-1`).describe(),
