@@ -1,4 +1,4 @@
-import type { DataConverter } from '@temporalio/common';
+import type { DataConverter, LoadedDataConverter, Payload } from '@temporalio/common';
 import type { Config } from '../config';
 import { parseCodecKeys } from './codec-keys';
 import { EncryptionCodec } from './encryption-codec';
@@ -14,4 +14,14 @@ export function createPayloadCodec(config: Pick<Config, 'PAYLOAD_CODEC_KEYS'>): 
  */
 export function waymarkDataConverter(config: Pick<Config, 'PAYLOAD_CODEC_KEYS'>): DataConverter {
   return { payloadCodecs: [createPayloadCodec(config)] };
+}
+
+/**
+ * One value out of a payload read from a history (a timer's or activity's summary, an input): the client's codecs
+ * (decryption) first, then its payload converter, as the SDK does for results.
+ */
+export async function decodePayload<T>(converter: LoadedDataConverter, payload: Payload): Promise<T> {
+  let payloads = [payload];
+  for (const codec of [...converter.payloadCodecs].reverse()) payloads = await codec.decode(payloads);
+  return converter.payloadConverter.fromPayload<T>(payloads[0]!);
 }

@@ -6,6 +6,7 @@ import { effectiveZone } from '../delivery/quiet-hours';
 import { Profile } from '../models/profile';
 import type { JourneyWorkflow } from '../sdk/define-journey';
 import { durationToMs } from '../sdk/durations';
+import { decodePayload } from '../codec/data-converter';
 import type { JourneyResult } from '../sdk/journey-types';
 import { signalCatalog } from '../signals';
 import { startJourneyTestKit, type DeliveryAttempt, type JourneyTestKit } from './journey-test-kit';
@@ -217,7 +218,7 @@ const EventType = temporal.api.enums.v1.EventType;
 async function runTimeline(kit: JourneyTestKit, workflowId: string, local: (instant: Date | string) => string) {
   const handle = kit.run(workflowId);
   const entries: TimelineEntry[] = [];
-  const converter = kit.env.client.options.loadedDataConverter.payloadConverter;
+  const converter = kit.env.client.options.loadedDataConverter;
   const history = await handle.fetchHistory();
   const time = (e: temporal.api.history.v1.IHistoryEvent) =>
     new Date(Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6));
@@ -226,7 +227,9 @@ async function runTimeline(kit: JourneyTestKit, workflowId: string, local: (inst
   for (const event of history.events ?? []) {
     if (event.eventType === EventType.EVENT_TYPE_TIMER_STARTED) {
       const attrs = event.timerStartedEventAttributes!;
-      const summary = event.userMetadata?.summary ? converter.fromPayload<string>(event.userMetadata.summary) : 'timer';
+      const summary = event.userMetadata?.summary
+        ? await decodePayload<string>(converter, event.userMetadata.summary)
+        : 'timer';
       const ms =
         Number(attrs.startToFireTimeout?.seconds ?? 0) * 1000 +
         Math.floor((attrs.startToFireTimeout?.nanos ?? 0) / 1e6);

@@ -42,7 +42,7 @@ test('an unknown journey or version is a 404 saying what exists; a bad version a
 
   const bad = await app.inject({ url: '/v1/journeys/abandoned-cart/diagram?version=two', headers });
   expect(bad.statusCode).toBe(400);
-  expect(bad.json().details[0].field).toBe('querystring.version');
+  expect(bad.json().details[0].field).toBe('query.version');
 
   expect((await app.inject({ url: '/v1/journeys/abandoned-cart/diagram' })).statusCode).toBe(401);
 });

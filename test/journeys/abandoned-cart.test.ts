@@ -8,6 +8,7 @@ import { WaymarkJourney, WaymarkOutcome, WaymarkStep } from '../../sdk/search-at
 import { useJourneyTestKit } from '../../testing';
 import { uniqueId } from '../support/events';
 import { HOUR_MS } from '../../sdk/durations';
+import { decodePayload } from '../../codec/data-converter';
 
 // No quiet hours: whether a send waits for the morning must not depend on the hour the tests run at (quiet hours
 // are tested in test/testing and test/delivery).
@@ -186,11 +187,13 @@ test('timers and activities carry summaries that say what the run waits for and 
   await handle.result();
 
   const history = await handle.fetchHistory();
-  const converter = kit().env.client.options.loadedDataConverter.payloadConverter;
-  const summaries = (history.events ?? [])
-    .map((e) => e.userMetadata?.summary)
-    .filter((s) => s)
-    .map((s) => converter.fromPayload<string>(s!));
+  const converter = kit().env.client.options.loadedDataConverter;
+  const summaries = await Promise.all(
+    (history.events ?? [])
+      .map((e) => e.userMetadata?.summary)
+      .filter((s) => s)
+      .map((s) => decodePayload<string>(converter, s!)),
+  );
   expect(summaries).toEqual(
     expect.arrayContaining([
       'eligibility: email, consent.email.status',
