@@ -14,6 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import mongoose from 'mongoose';
 import { buildServer } from '../../api/server';
 import { loadConfig } from '../../config';
+import { waymarkDataConverter } from '../../codec/data-converter';
 import { FAULT_POINTS } from '../../delivery/fault-points';
 import { setSmtpSinkFault, setTwilioSinkFault } from '../../dev/sink-client';
 import { startStack, type Stack } from '../../dev/stack';
@@ -109,6 +110,8 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
     const apiPort = await freePort();
     const env = {
       ...stack.env,
+      // A private embedded stack: its development secrets are accepted (config/secrets.ts).
+      WAYMARK_DEV_STACK: '1',
       TEMPORAL_TASK_QUEUE: `faults-${tag}`,
       API_KEYS: API_KEY,
       QUIET_HOURS: '',
@@ -120,7 +123,8 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
     const config = loadConfig({ ...env, LOG_LEVEL: 'warn' });
     await mongoose.connect(config.MONGODB_URI);
     connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-    const client = new Client({ connection });
+    // The worker encrypts payloads (codec/): this client reads the runs' results with the same keys.
+    const client = new Client({ connection, dataConverter: waymarkDataConverter(config) });
     app = await buildServer({ config, temporal: client });
     await app.listen({ host: '127.0.0.1', port: apiPort });
     // Audience scans would enter these customers on their own schedule: paused, as an operator can.
