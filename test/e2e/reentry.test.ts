@@ -122,7 +122,7 @@ describe('on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
   let waymark: Awaited<ReturnType<typeof startWaymark>>;
   beforeAll(async () => {
-    env = await createTimeSkippingEnv();
+    env = await createTimeSkippingEnv({ waymarkCodec: true });
     waymark = await startWaymark(env.address);
   }, 120_000);
   afterAll(async () => {

@@ -16,7 +16,7 @@ let db: Awaited<ReturnType<typeof connectTestDatabase>>;
 let waymark: Awaited<ReturnType<typeof startWaymark>>;
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
+  env = await createTimeSkippingEnv({ waymarkCodec: true });
   db = await connectTestDatabase('e2e-send-timing');
   waymark = await startWaymark(env.address, { QUIET_HOURS: '21:00-08:00', FREQUENCY_CAPS: '' });
 }, 120_000);
