@@ -3,6 +3,8 @@ import { Delivery } from '../models/delivery';
 import { Erasure } from '../models/erasure';
 import { EventRecord } from '../models/event';
 import { FrequencySlot } from '../models/frequency-slot';
+import { MergeRecord } from '../models/merge';
+import { OutboxEntry } from '../models/outbox';
 import { Profile } from '../models/profile';
 import { WebMessage } from '../models/web-message';
 import { customerRunsQuery } from '../routing/visibility-query';
@@ -12,7 +14,7 @@ export interface ErasureReport {
   erasedAt: string;
   /** Open journey runs asked to cancel (Temporal visibility). */
   runsCancelled: number;
-  deleted: { profile: number; events: number; webMessages: number; capSlots: number };
+  deleted: { profile: number; events: number; webMessages: number; capSlots: number; merges: number };
   /** Ledger entries kept (so a retried send still cannot go out twice) with their address and reasons removed. */
   ledgerEntriesRedacted: number;
 }
@@ -24,7 +26,7 @@ export const REDACTED = '(redacted: customer erased)';
 /**
  * Erases a customer (GDPR art. 17). The tombstone comes first, so an event arriving meanwhile starts nothing; then
  * the open runs are cancelled (and would send nothing anyway: without a profile the send path blocks every send),
- * the profile, events, web messages and cap slots are deleted, and the delivery ledger keeps its entries (ids only:
+ * the profile, events (also those in the outbox), web messages, cap slots and identify records are deleted, and the delivery ledger keeps its entries (ids only:
  * they are what makes a retried send a no-op) without addresses. Safe to repeat.
  */
 export async function eraseCustomer(temporal: Client, customerId: string, now = new Date()): Promise<ErasureReport> {
@@ -35,11 +37,15 @@ export async function eraseCustomer(temporal: Client, customerId: string, now = 
     await temporal.workflow.getHandle(run.workflowId, run.runId).cancel();
     runsCancelled += 1;
   }
-  const [profile, events, webMessages, capSlots] = await Promise.all([
+  const [profile, events, webMessages, capSlots, merges] = await Promise.all([
     Profile.deleteOne({ _id: customerId }).exec(),
     EventRecord.deleteMany({ customerId }).exec(),
     WebMessage.deleteMany({ customerId }).exec(),
     FrequencySlot.deleteMany({ customerId }).exec(),
+    // Identify records keep the anonymous profile as it was merged into this customer.
+    MergeRecord.deleteMany({ $or: [{ into: customerId }, { from: customerId }] }).exec(),
+    // Events still in flight (recorded, not yet routed) are copies of events: gone too, and never routed.
+    OutboxEntry.deleteMany({ 'event.customerId': customerId }).exec(),
   ]);
   const entries = await Delivery.find({ customerId }, { _id: 1, reason: 1 }).lean<{ _id: string; reason?: string }[]>();
   for (const entry of entries) {
@@ -59,6 +65,7 @@ export async function eraseCustomer(temporal: Client, customerId: string, now = 
       events: events.deletedCount,
       webMessages: webMessages.deletedCount,
       capSlots: capSlots.deletedCount,
+      merges: merges.deletedCount,
     },
     ledgerEntriesRedacted: entries.length,
   };

@@ -132,7 +132,13 @@ const erasureReport = z.object({
   customerId: z.string(),
   erasedAt: z.string(),
   runsCancelled: z.number(),
-  deleted: z.object({ profile: z.number(), events: z.number(), webMessages: z.number(), capSlots: z.number() }),
+  deleted: z.object({
+    profile: z.number(),
+    events: z.number(),
+    webMessages: z.number(),
+    capSlots: z.number(),
+    merges: z.number(),
+  }),
   ledgerEntriesRedacted: z.number(),
 });
 

@@ -15,7 +15,7 @@ let db: Awaited<ReturnType<typeof connectTestDatabase>>;
 let waymark: Awaited<ReturnType<typeof startWaymark>>;
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
+  env = await createTimeSkippingEnv({ waymarkCodec: true });
   db = await connectTestDatabase('e2e-goal-first');
   waymark = await startWaymark(env.address);
 }, 120_000);

@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import { createWaymarkWorker, type WaymarkWorker } from '../../worker/create-worker';
 import { Delivery, deliveryId } from '../../models/delivery';
 import { Erasure } from '../../models/erasure';
+import { MergeRecord } from '../../models/merge';
 import { EventRecord } from '../../models/event';
 import { FrequencySlot } from '../../models/frequency-slot';
 import { Profile } from '../../models/profile';
@@ -72,6 +73,12 @@ describe('export and erasure', () => {
       json: { email, consent: { email: { status: 'granted' }, web: { status: 'granted' } } },
     });
     expect(put.status).toBe(200);
+    // A sign-in ties a visitor's anonymous id to them: the identify record names both.
+    const identified = await api.call('/v1/identify', {
+      method: 'POST',
+      json: { anonymousId: `anon-${uid()}`, customerId: id, source: 'web-login' },
+    });
+    expect(identified.status).toBe(200);
     expect((await sendCart(id, 'c-1')).body.results[0].started).toBe(1);
     const workflowId = `abandoned-cart/${id}/c-1`;
     // An email (a ledger entry with the address, a cap slot) and a web message, through the real send path.
@@ -116,7 +123,7 @@ describe('export and erasure', () => {
     expect(erased.status).toBe(200);
     expect(erased.body).toMatchObject({
       runsCancelled: 1,
-      deleted: { profile: 1, events: exported.body.events.length, webMessages: 1, capSlots: 1 },
+      deleted: { profile: 1, events: exported.body.events.length, webMessages: 1, capSlots: 1, merges: 1 },
       ledgerEntriesRedacted: 2,
     });
     await until(
@@ -126,6 +133,7 @@ describe('export and erasure', () => {
     expect(await EventRecord.countDocuments({ customerId: id })).toBe(0);
     expect(await WebMessage.countDocuments({ customerId: id })).toBe(0);
     expect(await FrequencySlot.countDocuments({ customerId: id })).toBe(0);
+    expect(await MergeRecord.countDocuments({ into: id })).toBe(0);
     // The ledger keeps the entry (a retried send is still answered from it) but not the address.
     const entry = await Delivery.findById(deliveryId(mail.workflowId, mail.stepId)).lean();
     expect(entry).toMatchObject({ state: 'sent' });
