@@ -278,7 +278,7 @@ describe('delivery endpoints: unsubscribe, why page, Twilio webhooks, web messag
     expect((await click()).status).toBe(200);
     const engaged = await EventRecord.find({ customerId: customer.id, signal: 'message.engaged' }).lean().exec();
     expect(engaged.map((e) => (e.data as { action: string }).action).sort()).toEqual(['clicked', 'seen']);
-    expect(engaged.find((e) => e._id === `web:${second.providerMessageId}:clicked`)).toMatchObject({
+    expect(engaged.find((e) => e.eventId === `web:${second.providerMessageId}:clicked`)).toMatchObject({
       data: {
         deliveryId: second.providerMessageId,
         channel: 'web',

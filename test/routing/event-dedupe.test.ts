@@ -127,6 +127,7 @@ describe('audience re-entry, decided by the run', () => {
     const worker = await Worker.create({
       connection: temporal.nativeConnection,
       taskQueue: uniqueTaskQueue('dedupe-run'),
+      dataConverter: temporal.dataConverter,
       ...workflowCodeOptions(),
       activities: {
         checkEligibility: async () => ({ eligible: true, failed: [] }),
