@@ -14,7 +14,16 @@ export interface ErasureReport {
   erasedAt: string;
   /** Open journey runs asked to cancel (Temporal visibility). */
   runsCancelled: number;
-  deleted: { profile: number; events: number; webMessages: number; capSlots: number; merges: number };
+  deleted: {
+    profile: number;
+    events: number;
+    webMessages: number;
+    capSlots: number;
+    /** Merge records into or from the customer (they hold the anonymous visitor's profile as it was). */
+    merges: number;
+    /** Anonymous visitors' profiles merged into the customer (kept with `mergedInto` after an identify). */
+    mergedProfiles: number;
+  };
   /** Ledger entries kept (so a retried send still cannot go out twice) with their address and reasons removed. */
   ledgerEntriesRedacted: number;
 }
@@ -37,13 +46,15 @@ export async function eraseCustomer(temporal: Client, customerId: string, now = 
     await temporal.workflow.getHandle(run.workflowId, run.runId).cancel();
     runsCancelled += 1;
   }
-  const [profile, events, webMessages, capSlots, merges] = await Promise.all([
+  const [profile, events, webMessages, capSlots, merges, mergedProfiles] = await Promise.all([
     Profile.deleteOne({ _id: customerId }).exec(),
     EventRecord.deleteMany({ customerId }).exec(),
     WebMessage.deleteMany({ customerId }).exec(),
     FrequencySlot.deleteMany({ customerId }).exec(),
     // Identify records keep the anonymous profile as it was merged into this customer.
     MergeRecord.deleteMany({ $or: [{ into: customerId }, { from: customerId }] }).exec(),
+    // Anonymous visitors' profiles merged into the customer.
+    Profile.deleteMany({ mergedInto: customerId }).exec(),
     // Events still in flight (recorded, not yet routed) are copies of events: gone too, and never routed.
     OutboxEntry.deleteMany({ 'event.customerId': customerId }).exec(),
   ]);
@@ -66,6 +77,7 @@ export async function eraseCustomer(temporal: Client, customerId: string, now = 
       webMessages: webMessages.deletedCount,
       capSlots: capSlots.deletedCount,
       merges: merges.deletedCount,
+      mergedProfiles: mergedProfiles.deletedCount,
     },
     ledgerEntriesRedacted: entries.length,
   };

@@ -1,11 +1,18 @@
 import type { Client } from '@temporalio/client';
 import { Delivery } from '../models/delivery';
 import { Erasure } from '../models/erasure';
+import { MergeRecord } from '../models/merge';
 import { EventRecord } from '../models/event';
 import { Profile } from '../models/profile';
 import { WebMessage } from '../models/web-message';
 import { customerRunsQuery } from '../routing/visibility-query';
 import { WaymarkJourney, WaymarkJourneyVersion, WaymarkOutcome, WaymarkStep } from '../sdk/search-attributes';
+
+/** The profile's engagement score with the events that moved it (segments/score-model.ts), or null. */
+function scoreOf(profile: { score?: unknown } | null) {
+  const score = profile?.score as { moves?: unknown[] } | undefined;
+  return score ? { ...score, moves: score.moves ?? [] } : null;
+}
 
 /** Plain JSON: dates as ISO strings, Maps as objects, no mongoose internals. */
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -16,12 +23,17 @@ const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
  * Undefined when nothing is held at all.
  */
 export async function exportCustomer(temporal: Client, customerId: string, now = new Date()) {
-  const [profile, events, deliveries, webMessages, erasure] = await Promise.all([
+  const [profile, events, deliveries, webMessages, erasure, merges] = await Promise.all([
     Profile.findById(customerId).lean().exec(),
     EventRecord.find({ customerId }).sort({ receivedAt: 1 }).lean().exec(),
     Delivery.find({ customerId }).sort({ createdAt: 1 }).lean().exec(),
     WebMessage.find({ customerId }).sort({ createdAt: 1 }).lean().exec(),
     Erasure.findById(customerId).lean<{ erasedAt: Date }>().exec(),
+    // Merges into this customer, and the one that took this profile if it was an anonymous visitor's.
+    MergeRecord.find({ $or: [{ into: customerId }, { from: customerId }] })
+      .sort({ at: 1 })
+      .lean()
+      .exec(),
   ]);
   const runs = [];
   for await (const run of temporal.workflow.list({ query: customerRunsQuery(customerId) })) {
@@ -37,7 +49,15 @@ export async function exportCustomer(temporal: Client, customerId: string, now =
       ...(run.closeTime ? { closeTime: run.closeTime.toISOString() } : {}),
     });
   }
-  if (!profile && !events.length && !deliveries.length && !webMessages.length && !runs.length && !erasure) {
+  if (
+    !profile &&
+    !events.length &&
+    !deliveries.length &&
+    !webMessages.length &&
+    !runs.length &&
+    !erasure &&
+    !merges.length
+  ) {
     return undefined;
   }
   const { _id, __v, ...profileFields } = (profile ?? {}) as Record<string, unknown>;
@@ -56,5 +76,8 @@ export async function exportCustomer(temporal: Client, customerId: string, now =
     deliveries: deliveries.map(({ _id: id, __v: _v, ...d }) => ({ id, ...d })),
     webMessages: webMessages.map(({ _id: id, __v: _v, ...m }) => ({ id, ...m })),
     runs,
+    merges: merges.map(({ _id: id, ...m }) => ({ id, ...m })),
+    // The score and its explanation: the latest events that moved it, each with its delta and the parts it added.
+    score: scoreOf(profile),
   });
 }

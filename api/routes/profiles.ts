@@ -138,6 +138,7 @@ const erasureReport = z.object({
     webMessages: z.number(),
     capSlots: z.number(),
     merges: z.number(),
+    mergedProfiles: z.number(),
   }),
   ledgerEntriesRedacted: z.number(),
 });
@@ -152,6 +153,27 @@ const customerExport = z.looseObject({
   deliveries: z.array(z.looseObject({ id: z.string() })),
   webMessages: z.array(z.looseObject({ id: z.string() })),
   runs: z.array(z.looseObject({ workflowId: z.string(), status: z.string() })),
+  merges: z
+    .array(
+      z.looseObject({
+        id: z.string(),
+        from: z.string().optional(),
+        into: z.string(),
+        anonymousId: z.string(),
+        matchedBy: z.string(),
+        by: z.record(z.string(), z.string()),
+        at: z.string(),
+        state: z.string(),
+      }),
+    )
+    .describe('Every identify that merged an anonymous visitor into this customer (docs/identity.md)'),
+  score: z
+    .looseObject({
+      value: z.number(),
+      moves: z.array(z.looseObject({ eventId: z.string(), signal: z.string(), at: z.string(), delta: z.number() })),
+    })
+    .nullable()
+    .describe("The engagement score and the events that moved it, with each one's delta"),
 });
 
 /** A granted channel in the PUT body: what lets an erased customer come back. */
