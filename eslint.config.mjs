@@ -22,11 +22,15 @@ export const layers = {
   models: [],
   // The Temporal payload codec (node:crypto): clients and workers use it, workflow code never sees it.
   codec: ['config'],
-  delivery: ['config', 'models', 'signals', 'sdk', 'journeys'],
+  // Prometheus metrics: the registry and its families, imported by whoever counts.
+  metrics: [],
+  delivery: ['config', 'models', 'metrics', 'signals', 'sdk', 'journeys'],
   // Erasure, export and retention: what Waymark holds about a customer, and for how long.
   privacy: ['config', 'models', 'routing', 'sdk'],
-  activities: ['config', 'models', 'delivery', 'privacy', 'signals', 'sdk', 'segments', 'journeys'],
-  routing: ['config', 'models', 'signals', 'sdk', 'segments', 'journeys'],
+  activities: ['config', 'models', 'metrics', 'delivery', 'privacy', 'signals', 'sdk', 'segments', 'journeys'],
+  routing: ['config', 'models', 'metrics', 'signals', 'sdk', 'segments', 'journeys'],
+  // Journey analytics and experiment reports: read-only over the ledger, the experiment records and visibility.
+  analytics: ['config', 'models', 'routing', 'signals', 'sdk', 'segments', 'journeys'],
   // Journey diagrams, read from the journeys' code with the TypeScript compiler API.
   diagrams: ['signals', 'sdk', 'journeys'],
   worker: [
@@ -34,6 +38,7 @@ export const layers = {
     'codec',
     'privacy',
     'models',
+    'metrics',
     'delivery',
     'activities',
     'routing',
@@ -47,9 +52,11 @@ export const layers = {
     'config',
     'codec',
     'models',
+    'metrics',
     'delivery',
     'privacy',
     'routing',
+    'analytics',
     'signals',
     'sdk',
     'segments',
@@ -65,6 +72,7 @@ export const layers = {
     'delivery',
     'privacy',
     'routing',
+    'analytics',
     'signals',
     'sdk',
     'segments',
@@ -192,6 +200,15 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { patterns: [{ regex: '^(?!mongoose$|\\.)', message: 'models/ import mongoose only.' }] },
+      ],
+    },
+  },
+  {
+    files: ['metrics/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!prom-client$|\\.)', message: 'metrics/ import prom-client only.' }] },
       ],
     },
   },

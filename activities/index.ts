@@ -4,13 +4,16 @@ import type { SmsClient } from '../delivery/providers/twilio-client';
 import type { JourneyCatalog } from '../journeys/journey-folder';
 import type { OutboxActivities, RouteEvent, SweepOutbox } from '../sdk/contracts/routing';
 import type { AudienceActivities } from '../sdk/contracts/audience';
+import type { ExperimentActivities } from '../sdk/contracts/experiments';
 import type { JourneyActivities } from '../sdk/contracts/journey-activities';
 import type { RecheckCustomer, SegmentRecheckActivities } from '../sdk/contracts/segment-recheck';
 import type { RetentionActivities } from '../sdk/contracts/retention';
 import { createAudienceActivities } from './audience-activities';
 import { createDeliver } from './deliver';
 import { checkEligibility } from './eligibility';
+import { experimentActivities } from './experiments';
 import { loadProfile } from './load-profile';
+import { meteredAudienceActivities, meteredDeliver } from './metered';
 import { createSegmentRecheckActivities } from './segment-recheck';
 import { createOutboxActivities } from './outbox-activities';
 import { sweepRetention } from './retention';
@@ -38,12 +41,16 @@ export function createActivities(deps: ActivityDeps) {
   return {
     checkEligibility,
     loadProfile,
-    deliver: createDeliver({ ...deps, templates: deps.catalog?.templates }),
-    ...createAudienceActivities({ routeEvent: deps.routeEvent, audiences: deps.catalog?.audiences }),
+    deliver: meteredDeliver(createDeliver({ ...deps, templates: deps.catalog?.templates })),
+    ...experimentActivities,
+    ...meteredAudienceActivities(
+      createAudienceActivities({ routeEvent: deps.routeEvent, audiences: deps.catalog?.audiences }),
+    ),
     ...createSegmentRecheckActivities({ recheckCustomer: deps.recheckCustomer }),
     ...createOutboxActivities({ sweepOutbox: deps.sweepOutbox }),
     sweepRetention,
   } satisfies JourneyActivities &
+    ExperimentActivities &
     AudienceActivities &
     SegmentRecheckActivities &
     OutboxActivities &

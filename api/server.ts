@@ -15,12 +15,16 @@ import { ApiError, installErrorHandler, statusName } from './plugins/error-handl
 import { answerMethodNotAllowed } from './plugins/method-not-allowed';
 import { clientErrorHandler } from './plugins/client-errors';
 import { createPayloadCodec } from '../codec/data-converter';
+import { countEventOutcomes } from './plugins/event-metrics';
 import { catalogRoutes } from './routes/catalog';
 import { diagramApiRoutes, diagramPageRoutes, type StepCountsSource } from './routes/diagrams';
 import { codecRoutes } from './routes/codec';
 import { customerTokenRoutes } from './routes/customer-tokens';
 import { eventRoutes } from './routes/events';
 import { identifyRoutes } from './routes/identify';
+import { experimentRoutes } from './routes/experiments';
+import { journeyStatsRoutes } from './routes/journey-stats';
+import { metricsRoutes } from './routes/metrics';
 import { profileRoutes } from './routes/profiles';
 import { runRoutes } from './routes/runs';
 import { segmentRoutes } from './routes/segments';
@@ -118,7 +122,10 @@ export async function buildServer({
   // Behind an API key with the scope each route names (api/plugins/api-key-auth.ts).
   await app.register(async (keyed) => {
     keyed.addHook('onRequest', apiKeyAuth(config.API_KEYS));
-    await keyed.register(eventRoutes, { routeEvent });
+    await keyed.register(async (events) => {
+      countEventOutcomes(events);
+      await events.register(eventRoutes, { routeEvent });
+    });
     await keyed.register(profileRoutes, { router, temporal });
     await keyed.register(identifyRoutes, { router });
     await keyed.register(segmentRoutes);
@@ -126,6 +133,8 @@ export async function buildServer({
     await keyed.register(catalogRoutes, { temporal });
     await keyed.register(diagramApiRoutes);
     await keyed.register(customerTokenRoutes, { config });
+    await keyed.register(journeyStatsRoutes, { temporal });
+    await keyed.register(experimentRoutes);
   });
   // An admin key, or a customer token for that customer (what a browser holds).
   await app.register(async (customer) => {
@@ -157,5 +166,6 @@ export async function buildServer({
   // A page for people's browsers: journey structure and aggregate counts, no personal data.
   await app.register(diagramPageRoutes, { ...(stepCounts ? { stepCounts } : {}) });
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  await app.register(metricsRoutes);
   return app;
 }

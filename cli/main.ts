@@ -11,6 +11,7 @@ import { WaymarkJourneyVersion, WaymarkOutcome, WaymarkStep } from '../sdk/searc
 import { audienceScanWorkflowId, audienceScheduleId } from '../sdk/workflow-id';
 import { Profile } from '../models/profile';
 import { newestSegments, segmentCatalog } from '../segments';
+import { registerAnalyticsCommands } from './analytics-commands';
 import { CliError, connectStore, connectTemporal } from './connect';
 import { saveJourneyHistory } from './save-history';
 import { simulateCommand, type SimulateOptions } from './simulate';
@@ -181,6 +182,10 @@ segments
     console.log(formatTable(['CUSTOMER', 'KIND', 'SINCE'], rows));
     if (docs.length === options.limit) console.log(`next page: --after ${docs[docs.length - 1]._id}`);
   });
+
+registerAnalyticsCommands(program, temporal, async () => {
+  store ??= await connectStore(config);
+});
 
 const histories = program.command('histories').description('saved journey histories replayed by npm test');
 histories

@@ -58,6 +58,14 @@ const configSchema = z.object({
   /** How long a web (in-app) message stays visible. */
   WEB_MESSAGE_TTL_DAYS: z.coerce.number().positive().default(14),
   LOG_LEVEL: z.string().default('info'),
+  /** Where the worker serves its Prometheus `/metrics` (the API serves its own on API_PORT). */
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /**
+   * Where the Temporal SDK's own Prometheus exporter listens (on METRICS_HOST); the worker's /metrics forwards its
+   * families (task latencies, slots, polls). 0 turns it off.
+   */
+  TEMPORAL_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
   /**
    * `on`: every event and profile change keeps the segments (segments/) and the engagement score current on the
    * profile and routes segment.entered / segment.exited. `off`: neither (bench/segments.ts measures the difference).

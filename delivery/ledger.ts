@@ -68,7 +68,9 @@ export async function recordDecision(
     ...(outcome.until ? { until: new Date(outcome.until) } : {}),
   };
   try {
-    await Delivery.updateOne({ _id, state: { $in: ['retrying', 'deferred'] } }, { $set: set }, { upsert: true }).exec();
+    // `deferrals` remembers that the entry was held back, whatever it becomes later (journey analytics count it).
+    const update = outcome.status === 'deferred' ? { $set: set, $inc: { deferrals: 1 } } : { $set: set };
+    await Delivery.updateOne({ _id, state: { $in: ['retrying', 'deferred'] } }, update, { upsert: true }).exec();
     return outcome;
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;

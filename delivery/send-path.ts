@@ -4,6 +4,7 @@ import { findLiveProfile } from '../models/profile';
 import type { DeliveryOutcome, DeliveryRequest } from '../sdk/contracts/journey-activities';
 import { MINUTE_MS } from '../sdk/durations';
 import type { JourneyTemplates } from '../journeys/templates';
+import { providerDuration, providerErrorsTotal } from '../metrics/registry';
 import { classifyProviderError } from './providers/classify-error';
 import type { Mailer } from './providers/smtp-transport';
 import type { SmsClient } from './providers/twilio-client';
@@ -180,11 +181,14 @@ export function createSendPath(deps: SendPathDeps) {
     // 5. the provider
     const provider = request.channel === 'email' ? 'smtp' : request.channel === 'sms' ? 'twilio' : 'web';
     let providerMessageId: string;
+    const providerTimer = providerDuration.startTimer({ provider });
     try {
       faultPoint('call-started');
       providerMessageId = await callProvider(id, request, consent.address, content, attempt);
     } catch (err) {
       const classified = classifyProviderError(err);
+      providerTimer({ result: classified.kind });
+      providerErrorsTotal.inc({ provider, kind: classified.kind });
       const reason = `${classified.provider} ${classified.code}: ${classified.message}`.slice(0, 500);
       if (classified.kind === 'permanent') {
         await finishSending(id, 'failed', { reason, provider });
@@ -206,6 +210,7 @@ export function createSendPath(deps: SendPathDeps) {
         at,
       );
     }
+    providerTimer({ result: 'accepted' });
     faultPoint('after-accept');
     await finishSending(id, 'sent', { providerMessageId, provider });
     return { status: 'sent', providerMessageId };

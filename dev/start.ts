@@ -2,12 +2,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { buildServer } from '../api/server';
 import { keysWithScope } from '../api/plugins/api-key-auth';
 import { createWaymarkWorker } from '../worker/create-worker';
 import { waymarkDataConverter } from '../codec/data-converter';
+import { startMetricsServer } from '../worker/metrics-server';
+import { installTemporalRuntime, temporalMetricsAddress } from '../worker/telemetry';
 import { ensureSchedules } from '../worker/schedules';
 import { ensureEventRetentionIndex } from '../privacy/retention';
 import { startStack } from './stack';
@@ -19,8 +21,14 @@ const log = (line: string) => console.log(`waymark: ${line}`);
 
 /** `npm start`: the whole stack on localhost, data under .waymark/ so waiting runs survive a restart. */
 async function main() {
+  // The metrics ports first: the Temporal runtime binds its exporter when installed, before any worker connection.
+  const preferred = loadConfig();
+  const metricsPort = await portFrom(preferred.METRICS_PORT);
+  const sdkMetricsPort = preferred.TEMPORAL_METRICS_PORT > 0 ? await portFrom(preferred.TEMPORAL_METRICS_PORT) : 0;
+  process.env.METRICS_PORT = String(metricsPort);
+  process.env.TEMPORAL_METRICS_PORT = String(sdkMetricsPort);
   // The worker's own progress lines (bundling, state changes) would bury the URLs; warnings and errors still show.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  installTemporalRuntime(loadConfig(), new DefaultLogger('WARN'));
   const dataDir = path.resolve(__dirname, '..', '.waymark');
   mkdirSync(dataDir, { recursive: true });
   const claim = claimDataDir(dataDir);
@@ -61,6 +69,11 @@ async function main() {
   await ensureEventRetentionIndex(config.EVENT_RETENTION_DAYS);
   const { worker, close: closeWorker } = await createWaymarkWorker(config);
   const workerRun = worker.run();
+  const metrics = await startMetricsServer({
+    host: config.METRICS_HOST,
+    port: config.METRICS_PORT,
+    temporalMetricsAddress: temporalMetricsAddress(config),
+  });
   const api = await buildServer({ config, temporal, logger: { level: 'warn' } });
   await api.listen({ host: config.API_HOST, port: apiPort });
 
@@ -69,6 +82,7 @@ async function main() {
   Waymark is running.
     API            ${apiUrl}   (API key: ${config.API_KEYS.split(',')[0]})
     API docs       ${apiUrl}/docs
+    Metrics        ${apiUrl}/metrics (API), http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics (worker)
     Temporal UI    ${stack.env.TEMPORAL_UI_URL ?? '(external Temporal: ' + config.TEMPORAL_ADDRESS + ')'}
     Dev inbox      ${stack.env.SMTP_SINK_URL ?? '(external SMTP: ' + config.SMTP_URL + ')'}
     Twilio sink    ${stack.env.TWILIO_API_URL ?? '(real Twilio)'}/_sink/messages
@@ -82,6 +96,7 @@ async function main() {
     stopping = true;
     log('stopping…');
     await api.close();
+    await metrics.close();
     if (worker.getState() === 'RUNNING') worker.shutdown(); // the SDK also reacts to SIGINT by itself
     await workerRun.catch(() => undefined);
     await closeWorker();

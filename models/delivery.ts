@@ -52,6 +52,8 @@ const deliverySchema = new Schema(
     priority: { type: Number },
     state: { type: String, enum: DELIVERY_STATES, required: true },
     reason: { type: String },
+    /** How many times the entry was deferred (quiet hours, caps, arbitration), whatever it became later. */
+    deferrals: { type: Number },
     /** Deferred until (quiet hours / cap window). */
     until: { type: Date },
     /** The attempt's own time (the time quiet hours and caps were judged at) for the current state. */

@@ -2,6 +2,7 @@ import type { JourneyEvent } from '../signals/define-signal';
 import type { RoutedRun, RouteEvent, RoutingReport } from '../sdk/contracts/routing';
 import { EventRecord } from '../models/event';
 import { isDuplicateKey } from '../models/mongo-errors';
+import { routingDuration } from '../metrics/registry';
 import { audienceRunsEndedEarly } from './audience-reentry';
 import { EventIdConflict } from './event-conflict';
 import { isErased } from './erased-customers';
@@ -166,5 +167,15 @@ export async function refreshCustomer(
 
 /** `routeEvent` bound to its dependencies: the API builds one, the worker hands one to the audience activities. */
 export function createEventRouter(deps: RouterDeps): RouteEvent {
-  return (event) => routeEvent(deps, event);
+  return async (event) => {
+    const timer = routingDuration.startTimer();
+    try {
+      const report = await routeEvent(deps, event);
+      timer({ result: report.duplicate ? 'duplicate' : 'routed' });
+      return report;
+    } catch (error) {
+      timer({ result: 'error' });
+      throw error;
+    }
+  };
 }

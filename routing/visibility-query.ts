@@ -30,3 +30,18 @@ export function openJourneyRunsQuery(customerId: string, journey: string): strin
     `AND ExecutionStatus = 'Running'`
   );
 }
+
+/** Runs of one journey version that started in [from, to), and `extra`: a condition of our own (never user input). */
+export function journeyRunsQuery(
+  journey: string,
+  options: { version: number; from: Date; to: Date; extra?: string },
+): string {
+  if (!Number.isInteger(options.version)) throw new TypeError(`journey version ${options.version} is not an integer`);
+  return [
+    `WaymarkJourney = ${visibilityValue(journey)}`,
+    `WaymarkJourneyVersion = ${options.version}`,
+    `StartTime >= '${options.from.toISOString()}'`,
+    `StartTime < '${options.to.toISOString()}'`,
+    ...(options.extra ? [options.extra] : []),
+  ].join(' AND ');
+}

@@ -3,6 +3,7 @@ import { identityResolved } from '../signals/identity-resolved';
 import type { EligibilityResult } from './contracts/journey-activities';
 import { toDate } from './dates';
 import { durationToMs, formatDuration } from './durations';
+import { runExperiment } from './experiment';
 import { profileActivities } from './activity-proxies';
 import { JourneyEnd } from './journey-end';
 import type { JourneyRun } from './journey-run';
@@ -163,6 +164,8 @@ export function createJourneyContext(run: JourneyRun, first: JourneyEvent): Jour
       run.tracker.record(`split:${name}`, arm);
       return arm;
     },
+
+    experiment: (name, arms, options = {}) => runExperiment(run, name, arms, options),
 
     email: (template, data, options) => op('send', () => sendStep(run, 'email', template, data, options)),
     sms: (template, data, options) => op('send', () => sendStep(run, 'sms', template, data, options)),

@@ -108,6 +108,20 @@ export interface JourneyDefinition<
   run(j: JourneyContext, first: EventOf<T>): Promise<void>;
 }
 
+/** An experiment's arms: each arm's steps (its sends). The holdout, set in the options, runs none. */
+export type ExperimentArms<A extends string> = Readonly<Record<A, () => Promise<unknown>>>;
+
+export interface ExperimentOptions<A extends string> {
+  /** Share of entries in the holdout arm, which gets no message from the experiment: 0 (none) up to below 1. */
+  readonly holdout?: number;
+  /** Relative weights of the arms within what the holdout leaves (default equal). */
+  readonly weights?: Readonly<Partial<Record<A, number>>>;
+  /** The conversion: this signal arriving after the entry (default the journey's goal). The run must receive it. */
+  readonly goal?: SignalDefinition;
+  /** Only a conversion within this long of the entry counts (default: any time before the run ends). */
+  readonly within?: Duration;
+}
+
 export interface WaitForOptions<S extends SignalDefinition> {
   readonly where?: (data: SignalData<S>) => boolean;
 }
@@ -146,6 +160,17 @@ export interface JourneyContext {
   email(template: string, data?: Record<string, unknown>, options?: SendOptions): Promise<SendResult>;
   sms(template: string, data?: Record<string, unknown>, options?: SendOptions): Promise<SendResult>;
   web(template: string, data?: Record<string, unknown>, options?: SendOptions): Promise<SendResult>;
+  /**
+   * An experiment: the run gets one arm (weighted, deterministic by workflow id and name, or the promoted winner for
+   * runs that start after a promotion) and runs that arm's steps; the holdout runs none. Entries, conversions of the
+   * goal and the arms' messages are counted per arm (`GET /v1/experiments/:name`, `waymark experiments`).
+   * Resolves with the arm, `holdout` included.
+   */
+  experiment<A extends string>(
+    name: string,
+    arms: ExperimentArms<A>,
+    options?: ExperimentOptions<A>,
+  ): Promise<A | 'holdout'>;
   /** Ends the run now with a reason; outcome `exited` unless given (`lost` for a lapse). */
   exit(reason: string, outcome?: Extract<Outcome, 'exited' | 'lost'>): never;
   now(): Date;

@@ -10,6 +10,7 @@ import {
 import type { EventOf, JourneyEvent } from '../signals/define-signal';
 import { identityResolved } from '../signals/identity-resolved';
 import { createJourneyContext } from './journey-context';
+import { recordRunEnd } from './run-end';
 import { isJourneyEnd, JourneyEnd } from './journey-end';
 import { JourneyRun } from './journey-run';
 import type { ExitRoute, JourneyDefinition, JourneyInput, JourneyResult } from './journey-types';
@@ -69,7 +70,10 @@ export async function runJourney(journey: JourneyDefinition, input: JourneyInput
   if (!input.continued) {
     run.tracker.markStart();
     if (!(await condition(() => run.first !== undefined, TRIGGER_GRACE))) {
-      return finish(run, new JourneyEnd('exited', `no ${trigger} event arrived: start runs with signal-with-start`));
+      return await finish(
+        run,
+        new JourneyEnd('exited', `no ${trigger} event arrived: start runs with signal-with-start`),
+      );
     }
   }
   const first = run.first!;
@@ -98,14 +102,15 @@ export async function runJourney(journey: JourneyDefinition, input: JourneyInput
   // A goal or exit while an activity is still retrying (a provider outage) must not wait for it: cancel the step.
   if (!done) scope.cancel();
 
-  if (isJourneyEnd(failure)) return finish(run, failure);
-  if (run.ending) return finish(run, run.ending);
+  if (isJourneyEnd(failure)) return await finish(run, failure);
+  if (run.ending) return await finish(run, run.ending);
   if (failure !== undefined) throw failure;
-  return finish(run, undefined);
+  return await finish(run, undefined);
 }
 
-function finish(run: JourneyRun, end: JourneyEnd | undefined): JourneyResult {
+async function finish(run: JourneyRun, end: JourneyEnd | undefined): Promise<JourneyResult> {
   const outcome = end?.outcome ?? 'completed';
   run.tracker.finish(outcome, end?.reason);
+  await recordRunEnd(run, outcome, end?.reason);
   return { outcome, ...(end ? { reason: end.reason } : {}), steps: run.tracker.stepNames() };
 }

@@ -21,6 +21,10 @@ const forbidden: Array<[string, string]> = [
   ['privacy/lint-probe.ts', "import { buildServer } from '../api/server';"],
   ['sdk/lint-probe.ts', "import { waymarkDataConverter } from '../codec/data-converter';"],
   ['delivery/lint-probe.ts', "import { waymarkDataConverter } from '../codec/data-converter';"],
+  ['metrics/lint-probe.ts', "import { Delivery } from '../models/delivery';"],
+  ['analytics/lint-probe.ts', "import { createDeliver } from '../activities/deliver';"],
+  ['analytics/lint-probe.ts', "import { registry } from '../metrics/registry';"],
+  ['routing/lint-probe.ts', "import { journeyStats } from '../analytics/journey-stats';"],
 ];
 
 const allowed: Array<[string, string]> = [
@@ -44,6 +48,9 @@ const allowed: Array<[string, string]> = [
   ['worker/lint-probe.ts', "import { waymarkDataConverter } from '../codec/data-converter';"],
   ['api/lint-probe.ts', "import { createPayloadCodec } from '../codec/data-converter';"],
   ['cli/lint-probe.ts', "import { waymarkDataConverter } from '../codec/data-converter';"],
+  ['delivery/lint-probe.ts', "import { providerDuration } from '../metrics/registry';"],
+  ['api/lint-probe.ts', "import { journeyStats } from '../analytics/journey-stats';"],
+  ['cli/lint-probe.ts', "import { experimentReport } from '../analytics/experiment-report';"],
 ];
 
 const usingImport = (line: string) => `${line}\nexport const used = [${/\{ (\w+) \}/.exec(line)![1]}];\n`;

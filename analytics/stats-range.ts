@@ -1,0 +1,33 @@
+import { DAY_MS } from '../sdk/durations';
+
+/** The default range: the 30 days up to now. */
+export const DEFAULT_RANGE_DAYS = 30;
+
+export class StatsRangeError extends Error {
+  constructor(
+    readonly field: 'from' | 'to',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function parseInstant(field: 'from' | 'to', value: string): Date {
+  const date = new Date(DATE.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
+    throw new StatsRangeError(field, `${field}: '${value}' is not an ISO date (2026-11-01) or date-time`);
+  }
+  return date;
+}
+
+/** `from` / `to` as the API and the CLI take them (ISO dates are midnight UTC); `to` must come after `from`. */
+export function parseStatsRange(from: string | undefined, to: string | undefined, now: Date) {
+  const end = to === undefined ? now : parseInstant('to', to);
+  const start = from === undefined ? new Date(end.getTime() - DEFAULT_RANGE_DAYS * DAY_MS) : parseInstant('from', from);
+  if (start.getTime() >= end.getTime()) {
+    throw new StatsRangeError('to', `to (${end.toISOString()}) must come after from (${start.toISOString()})`);
+  }
+  return { from: start, to: end };
+}
