@@ -40,21 +40,17 @@ export function meteredDeliver(deliver: JourneyActivities['deliver']): JourneyAc
   };
 }
 
-/** Counts audience scan progress: pages and profiles read, entries found and what routing did with them. */
+/** Counts audience scan progress as each scan call returns: pages and profiles read, entries and repeats. */
 export function meteredAudienceActivities<A extends AudienceActivities>(activities: A): A {
   return {
     ...activities,
-    async scanAudiencePage(input) {
-      const page = await activities.scanAudiencePage(input);
-      audiencePagesTotal.inc({ audience: input.audience });
-      audienceProfilesScanned.inc({ audience: input.audience }, page.profilesScanned);
-      return page;
-    },
-    async enterAudienceMatches(matches) {
-      const result = await activities.enterAudienceMatches(matches);
-      const signal = matches[0]?.event.signal ?? 'none';
-      audienceMatchesTotal.inc({ signal, result: 'entered' }, result.entered);
-      audienceMatchesTotal.inc({ signal, result: 'duplicate' }, result.duplicates);
+    async scanAudience(input) {
+      const result = await activities.scanAudience(input);
+      const audience = { audience: input.audience };
+      audiencePagesTotal.inc(audience, result.pages);
+      audienceProfilesScanned.inc(audience, result.profilesScanned);
+      audienceMatchesTotal.inc({ ...audience, result: 'entered' }, result.entered);
+      audienceMatchesTotal.inc({ ...audience, result: 'duplicate' }, result.duplicates);
       return result;
     },
   };

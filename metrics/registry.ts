@@ -67,7 +67,7 @@ export const audienceProfilesScanned = new Counter({
 export const audienceMatchesTotal = new Counter({
   name: 'waymark_audience_matches_total',
   help: 'Journey entries found by audience scans, and what routing them did (entered, duplicate).',
-  labelNames: ['signal', 'result'] as const,
+  labelNames: ['audience', 'result'] as const,
   registers: [registry],
 });
 
