@@ -34,6 +34,7 @@ export async function enterExperiment(request: EnterExperimentRequest): Promise<
       journeyVersion: request.journeyVersion,
       workflowId: request.workflowId,
       runId: request.runId,
+      ...(request.entryId ? { entryId: request.entryId } : {}),
       customerId: request.customerId,
       ...assignment,
       arms: Object.keys(request.weights),

@@ -67,6 +67,7 @@ export async function listExperiments(): Promise<ExperimentSummary[]> {
 
 interface EntryRow {
   workflowId: string;
+  entryId?: string | null;
   journey: string;
   journeyVersion: number;
   arm: string;
@@ -87,6 +88,7 @@ export async function experimentReport(experiment: string): Promise<ExperimentRe
   const rows = await ExperimentEntry.find({ experiment })
     .select({
       workflowId: 1,
+      entryId: 1,
       journey: 1,
       journeyVersion: 1,
       arm: 1,
@@ -187,7 +189,9 @@ export function judge(arms: readonly ArmReport[]): Pick<ExperimentReport, 'leade
 /** Ledger states of the messages each arm's runs sent inside the experiment, read by ledger id in batches. */
 async function messagesByArm(rows: readonly EntryRow[]): Promise<Map<string, Record<string, number>>> {
   const armOf = new Map<string, string>();
-  for (const r of rows) for (const step of r.stepIds ?? []) armOf.set(deliveryId(r.workflowId, step), r.arm);
+  for (const r of rows) {
+    for (const step of r.stepIds ?? []) armOf.set(deliveryId(r.workflowId, step, r.entryId ?? undefined), r.arm);
+  }
   const ids = [...armOf.keys()];
   const counts = new Map<string, Record<string, number>>();
   for (let i = 0; i < ids.length; i += 500) {

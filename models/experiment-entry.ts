@@ -2,7 +2,7 @@ import { Schema, model, type InferSchemaType } from 'mongoose';
 
 /**
  * One run's entry into an experiment (`j.experiment`): its arm when it entered, and when the run ended, whether the
- * experiment's goal converted and which send steps the arm made (their ledger entries are `workflowId|stepId`).
+ * experiment's goal converted and which send steps the arm made (their ledger entries are `deliveryId(workflowId, stepId, entryId)`).
  * `_id` is `experiment|workflowId|runId`: a retried activity finds the entry it wrote.
  */
 const experimentEntrySchema = new Schema(
@@ -13,6 +13,8 @@ const experimentEntrySchema = new Schema(
     journeyVersion: { type: Number, required: true },
     workflowId: { type: String, required: true },
     runId: { type: String, required: true },
+    /** The run's entry (`firstExecutionRunId`), part of its ledger keys; absent on entries recorded before it was. */
+    entryId: { type: String },
     customerId: { type: String, required: true },
     arm: { type: String, required: true },
     /** Every arm the run's journey version offers, the holdout included (what a promotion may choose from). */

@@ -82,6 +82,7 @@ export async function runExperiment<A extends string>(
       journeyVersion: run.journey.version,
       workflowId: run.workflowId,
       runId: info.runId,
+      entryId: info.firstExecutionRunId,
       customerId: run.input.customerId,
       weights: experimentWeights(armNames, holdout, options.weights),
       runStartedAt: info.startTime.toISOString(),

@@ -11,6 +11,8 @@ export interface EnterExperimentRequest {
   journeyVersion: number;
   workflowId: string;
   runId: string;
+  /** The run's entry (`firstExecutionRunId`): with the workflow and step ids, the key of the arm's ledger entries. */
+  entryId?: string;
   customerId: string;
   /** Arm → weight, the holdout included; the assignment hashes the workflow id with the experiment's name. */
   weights: Record<string, number>;
