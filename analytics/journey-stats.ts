@@ -95,6 +95,17 @@ export async function journeyStats(
   };
 }
 
+/** The analytics of one journey version (the diagram of that version draws them). */
+export async function journeyVersionStats(
+  client: Client,
+  journey: string,
+  version: number,
+  range: StatsRange,
+): Promise<VersionStats> {
+  const ledger = await ledgerStats(journey, range, version);
+  return versionStats(client, journey, version, range, ledger.get(version) ?? []);
+}
+
 export class UnknownJourneyError extends Error {
   constructor(journey: string, catalog: readonly JourneyWorkflow[]) {
     const known = [...new Set(catalog.map((w) => w.journey.name))].join(', ');
@@ -175,10 +186,20 @@ interface LedgerGroup {
   deferred: number;
 }
 
-/** Ledger entries of the journey attempted in the range, grouped by version, step, channel, state and reason. */
-async function ledgerStats(journey: string, range: StatsRange): Promise<Map<number, SendStepStats[]>> {
+/** Ledger entries of the journey (or one version) attempted in the range, by version, step, channel, state, reason. */
+async function ledgerStats(
+  journey: string,
+  range: StatsRange,
+  version?: number,
+): Promise<Map<number, SendStepStats[]>> {
   const groups = await Delivery.aggregate<LedgerGroup>([
-    { $match: { journey, at: { $gte: range.from, $lt: range.to } } },
+    {
+      $match: {
+        journey,
+        ...(version === undefined ? {} : { journeyVersion: version }),
+        at: { $gte: range.from, $lt: range.to },
+      },
+    },
     {
       $group: {
         _id: {

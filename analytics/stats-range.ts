@@ -22,10 +22,19 @@ function parseInstant(field: 'from' | 'to', value: string): Date {
   return date;
 }
 
+/** A range with its missing ends filled in: `to` defaults to now, `from` to DEFAULT_RANGE_DAYS before `to`. */
+export function statsRangeOrDefault(from: Date | undefined, to: Date | undefined, now: Date) {
+  const end = to ?? now;
+  return { from: from ?? new Date(end.getTime() - DEFAULT_RANGE_DAYS * DAY_MS), to: end };
+}
+
 /** `from` / `to` as the API and the CLI take them (ISO dates are midnight UTC); `to` must come after `from`. */
 export function parseStatsRange(from: string | undefined, to: string | undefined, now: Date) {
-  const end = to === undefined ? now : parseInstant('to', to);
-  const start = from === undefined ? new Date(end.getTime() - DEFAULT_RANGE_DAYS * DAY_MS) : parseInstant('from', from);
+  const { from: start, to: end } = statsRangeOrDefault(
+    from === undefined ? undefined : parseInstant('from', from),
+    to === undefined ? undefined : parseInstant('to', to),
+    now,
+  );
   if (start.getTime() >= end.getTime()) {
     throw new StatsRangeError('to', `to (${end.toISOString()}) must come after from (${start.toISOString()})`);
   }

@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Client } from '@temporalio/client';
+import { journeyStepCounts } from '../analytics/journey-step-counts';
 import type { Config } from '../config';
 import { modelsReady } from '../models/ready';
 import { createEventRouter, type RouterDeps } from '../routing/event-router';
@@ -40,7 +41,7 @@ export interface ServerDeps {
   config: Config;
   temporal: Client;
   logger?: boolean | object;
-  /** Step counts for the journey diagram page (journey analytics); without it the page draws no counts. */
+  /** Where the journey diagram page's step counts come from: journey analytics unless another source is given. */
   stepCounts?: StepCountsSource;
   /** How often web-message streams poll (tests make it short). */
   streamPollMs?: number;
@@ -51,7 +52,7 @@ export async function buildServer({
   config,
   temporal,
   logger = false,
-  stepCounts,
+  stepCounts = (query) => journeyStepCounts(temporal, query),
   streamPollMs,
 }: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -164,7 +165,7 @@ export async function buildServer({
     app.log.warn('TWILIO_AUTH_TOKEN is not set: the Twilio webhooks are not mounted');
   }
   // A page for people's browsers: journey structure and aggregate counts, no personal data.
-  await app.register(diagramPageRoutes, { ...(stepCounts ? { stepCounts } : {}) });
+  await app.register(diagramPageRoutes, { stepCounts });
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   await app.register(metricsRoutes);
   return app;

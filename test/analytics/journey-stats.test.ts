@@ -1,10 +1,12 @@
 // Journey analytics of renewal-window through the real API and worker on the dev server: five customers take five
 // paths (waiting, converted, lost, ineligible, email blocked); GET /v1/journeys/:name/stats and `waymark stats` count
-// them from Temporal visibility and the delivery ledger.
+// them from Temporal visibility and the delivery ledger, and the diagram page (GET /journeys/:name) draws them.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { parseStatsRange } from '../../analytics/stats-range';
+import { journeyDiagram } from '../../diagrams/journey-diagram';
+import { renewalWindowV1 } from '../../journeys';
 import { DAY_MS } from '../../sdk/durations';
 import { API_KEY, closedRun, eventually, post, put, startWaymark } from '../e2e/support';
 import { connectTestDatabase, serverEnv } from '../support/servers';
@@ -132,7 +134,29 @@ test('counts entries, progress, outcomes with reasons, time to convert and each 
   );
   expect(cli.stdout).toMatch(/email:renewal-offer\s+email\s+3\s+0\s+0\s+0\s+1\s+0/);
   expect(cli.stdout).toMatch(/lost: policy lapsed\s+1/);
+
+  // The diagram page draws the same counts under the steps and sends of v1.
+  const page = await waymark.app.inject({ url: `/journeys/renewal-window?version=1&from=${from}&to=${to}` });
+  expect(page.statusCode).toBe(200);
+  expect(page.body).toContain('Counts under each step come from journey analytics.');
+  const drawn = unescapeHtml(/<pre class="mermaid" id="diagram">([\s\S]*?)<\/pre>/.exec(page.body)![1]);
+  expect(drawn).toBe(
+    journeyDiagram(renewalWindowV1, {
+      'wait-for-reminder': { 'in progress': 2, 'ended here': 2 },
+      'email:renewal-offer': { sent: 3, blocked: 1 },
+      'web:renewal-banner': { sent: 4 },
+    }),
+  );
+  expect(drawn).toContain('sent 3 · blocked 1');
 }, 120_000);
+
+const unescapeHtml = (html: string) =>
+  html
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 
 test('a bad range is a 400 naming the field, an unknown journey a 404; the CLI says how to fix a date', async () => {
   const backwards = await stats('?from=2026-02-01&to=2026-01-01');

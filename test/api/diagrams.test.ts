@@ -4,19 +4,22 @@ import { loadConfig } from '../../config';
 import { buildServer } from '../../api/server';
 import { abandonedCartV1, abandonedCartV3 } from '../../journeys';
 import { journeyDiagram } from '../../diagrams/journey-diagram';
-import { connectTemporal } from '../support/servers';
+import { connectTemporal, connectTestDatabase } from '../support/servers';
 
 let app: FastifyInstance;
 let temporal: Awaited<ReturnType<typeof connectTemporal>>;
+let db: Awaited<ReturnType<typeof connectTestDatabase>>;
 const headers = { 'x-api-key': 'test-key' };
 
 beforeAll(async () => {
+  db = await connectTestDatabase('diagrams');
   temporal = await connectTemporal();
   app = await buildServer({ config: loadConfig({ ...process.env, API_KEYS: 'test-key' }), temporal: temporal.client });
 });
 afterAll(async () => {
   await app.close();
   await temporal.close();
+  await db.close();
 });
 
 test('answers the Mermaid text of the newest version, or of the version asked for', async () => {
@@ -53,7 +56,7 @@ test('the page embeds the escaped Mermaid text and loads Mermaid from the API it
   expect(page.headers['content-type']).toMatch(/^text\/html/);
   expect(page.body).toContain('<script src="/assets/mermaid.min.js"></script>');
   expect(page.body).toContain('policy?.status !== &#39;active&#39;?');
-  expect(page.body).toContain('No step counts');
+  expect(page.body).toContain('Counts under each step come from journey analytics.');
   expect(page.body).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)[^"']*\.js/);
 
   const bundle = await app.inject({ url: '/assets/mermaid.min.js' });
