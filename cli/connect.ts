@@ -26,10 +26,20 @@ export async function connectTemporal(
 /** An error whose message already tells the user what to do: printed without a stack trace. */
 export class CliError extends Error {}
 
-/** MongoDB (the profiles), or an error that says how to fix the address. */
+/**
+ * How long the CLI waits for the store: to find it, and for any one answer. Without a socket timeout a store that
+ * stops answering mid-query leaves the CLI waiting forever; 5 s to find it was too short on a loaded machine.
+ */
+const STORE_TIMEOUTS = { serverSelectionTimeoutMS: 20_000, socketTimeoutMS: 60_000 };
+
+/**
+ * MongoDB (the profiles and analytics records), or an error that says how to fix the address. The CLI only reads and
+ * writes documents: the API and worker make collections and indexes (models/ready.ts), so connecting here builds none
+ * (autoIndex would send a createIndex for every model on each CLI call).
+ */
 export async function connectStore(config: Pick<Config, 'MONGODB_URI'>): Promise<typeof mongoose> {
   try {
-    return await mongoose.connect(config.MONGODB_URI, { serverSelectionTimeoutMS: 5000 });
+    return await mongoose.connect(config.MONGODB_URI, { ...STORE_TIMEOUTS, autoIndex: false, autoCreate: false });
   } catch (err) {
     throw new CliError(
       `cannot reach MongoDB at ${config.MONGODB_URI} (${(err as Error).message}).\n` +

@@ -2,8 +2,6 @@
 // (createWaymarkWorker), the real router, the real send path (SMTP sink, Twilio sink, web inbox) and the real ledger.
 // Each arm converts at a known rate (the test sends orders for exactly that share of the arm's customers, and empties
 // the others' carts); the report, read through the API and the CLI, must count what happened and name the winner.
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../config';
 import { buildServer } from '../../api/server';
@@ -16,6 +14,7 @@ import { Profile } from '../../models/profile';
 import { journeyStateQuery } from '../../sdk/queries';
 import type { JourneyEvent } from '../../signals';
 import type { RouteEvent } from '../../sdk/contracts/routing';
+import { runCli } from '../support/cli';
 import { connectTestDatabase, serverEnv, uniqueTaskQueue } from '../support/servers';
 import { abandonedCartV90, REMINDER_EXPERIMENT } from './fixtures/experiment-workflows';
 
@@ -214,12 +213,9 @@ test('three arms and a holdout over 1,000 customers: the counts match what happe
   ]);
 
   // The CLI prints the same table from the same records.
-  const cli = spawnSync(
-    path.resolve(__dirname, '../../node_modules/.bin/tsx'),
-    ['cli/main.ts', 'experiments', REMINDER_EXPERIMENT],
-    { cwd: path.resolve(__dirname, '../..'), env: { ...process.env, MONGODB_URI: db.uri }, encoding: 'utf8' },
-  );
+  const cli = await runCli(['experiments', REMINDER_EXPERIMENT], { ...process.env, MONGODB_URI: db.uri });
   expect(cli.stderr).toBe('');
+  expect(cli.status).toBe(0);
   process.stdout.write(`${cli.stdout}\n`);
   expect(cli.stdout).toContain(`experiment ${REMINDER_EXPERIMENT} (abandoned-cart v90): ${CUSTOMERS} entries`);
   const smsLine = cli.stdout.split('\n').find((l) => l.startsWith('sms '))!;

@@ -1,14 +1,13 @@
 // Journey analytics of renewal-window through the real API and worker on the dev server: five customers take five
 // paths (waiting, converted, lost, ineligible, email blocked); GET /v1/journeys/:name/stats and `waymark stats` count
 // them from Temporal visibility and the delivery ledger, and the diagram page (GET /journeys/:name) draws them.
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { parseStatsRange } from '../../analytics/stats-range';
 import { journeyDiagram } from '../../diagrams/journey-diagram';
 import { renewalWindowV1 } from '../../journeys';
 import { DAY_MS } from '../../sdk/durations';
 import { API_KEY, closedRun, eventually, post, put, startWaymark } from '../e2e/support';
+import { runCli } from '../support/cli';
 import { connectTestDatabase, serverEnv } from '../support/servers';
 
 let db: Awaited<ReturnType<typeof connectTestDatabase>>;
@@ -119,15 +118,11 @@ test('counts entries, progress, outcomes with reasons, time to convert and each 
   );
 
   // The CLI prints the same from the same sources.
-  const cli = spawnSync(
-    path.resolve(__dirname, '../../node_modules/.bin/tsx'),
-    ['cli/main.ts', 'stats', 'renewal-window', '--from', from, '--to', to],
-    {
-      cwd: path.resolve(__dirname, '../..'),
-      env: { ...process.env, MONGODB_URI: db.uri, TEMPORAL_ADDRESS: serverEnv('TEMPORAL_ADDRESS') },
-      encoding: 'utf8',
-    },
-  );
+  const cli = await runCli(['stats', 'renewal-window', '--from', from, '--to', to], {
+    ...process.env,
+    MONGODB_URI: db.uri,
+    TEMPORAL_ADDRESS: serverEnv('TEMPORAL_ADDRESS'),
+  });
   expect(cli.stderr).toBe('');
   expect(cli.stdout).toContain(
     'v1: entered 5, in progress 2, converted 1, completed 0, exited 0, lost 1, ineligible 1',
@@ -169,11 +164,7 @@ test('a bad range is a 400 naming the field, an unknown journey a 404; the CLI s
   expect(unknown.statusCode).toBe(404);
   expect(unknown.json().message).toMatch(/known: .*renewal-window/);
 
-  const cli = spawnSync(
-    path.resolve(__dirname, '../../node_modules/.bin/tsx'),
-    ['cli/main.ts', 'stats', 'renewal-window', '--from', 'last week'],
-    { cwd: path.resolve(__dirname, '../..'), env: process.env, encoding: 'utf8' },
-  );
+  const cli = await runCli(['stats', 'renewal-window', '--from', 'last week'], process.env);
   expect(cli.status).toBe(1);
   expect(cli.stderr).toMatch(/waymark: --from: 'last week' is not an ISO date \(2026-11-01\) or date-time/);
 });
