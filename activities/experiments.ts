@@ -15,7 +15,7 @@ import { assignArm } from '../sdk/split';
  * promotion between two attempts cannot move a run that has entered.
  */
 export async function enterExperiment(request: EnterExperimentRequest): Promise<ExperimentAssignment> {
-  const _id = experimentEntryId(request.experiment, request.workflowId, request.runId);
+  const _id = experimentEntryId(request.experiment, request.workflowId, request.entryId);
   const recorded = await ExperimentEntry.findById(_id).lean();
   if (recorded) return { arm: recorded.arm, assignedBy: recorded.assignedBy };
   const promotion = await ExperimentPromotion.findById(request.experiment).lean();
@@ -34,7 +34,7 @@ export async function enterExperiment(request: EnterExperimentRequest): Promise<
       journeyVersion: request.journeyVersion,
       workflowId: request.workflowId,
       runId: request.runId,
-      ...(request.entryId ? { entryId: request.entryId } : {}),
+      entryId: request.entryId,
       customerId: request.customerId,
       ...assignment,
       arms: Object.keys(request.weights),
@@ -53,7 +53,7 @@ export async function enterExperiment(request: EnterExperimentRequest): Promise<
 export async function recordExperimentOutcomes(request: ExperimentOutcomesRequest): Promise<void> {
   for (const membership of request.experiments) {
     await ExperimentEntry.updateOne(
-      { _id: experimentEntryId(membership.experiment, request.workflowId, request.runId) },
+      { _id: experimentEntryId(membership.experiment, request.workflowId, request.entryId) },
       {
         $set: {
           endedAt: new Date(request.endedAt),

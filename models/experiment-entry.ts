@@ -3,7 +3,7 @@ import { Schema, model, type InferSchemaType } from 'mongoose';
 /**
  * One run's entry into an experiment (`j.experiment`): its arm when it entered, and when the run ended, whether the
  * experiment's goal converted and which send steps the arm made (their ledger entries are `deliveryId(workflowId, stepId, entryId)`).
- * `_id` is `experiment|workflowId|runId`: a retried activity finds the entry it wrote.
+ * `_id` is `experiment|workflowId|entryId`: a retried activity, or the run continued as new, finds the entry written.
  */
 const experimentEntrySchema = new Schema(
   {
@@ -38,6 +38,6 @@ export type ExperimentEntryDocument = InferSchemaType<typeof experimentEntrySche
 
 export const ExperimentEntry = model('ExperimentEntry', experimentEntrySchema);
 
-export function experimentEntryId(experiment: string, workflowId: string, runId: string): string {
-  return `${experiment}|${workflowId}|${runId}`;
+export function experimentEntryId(experiment: string, workflowId: string, entryId: string): string {
+  return `${experiment}|${workflowId}|${entryId}`;
 }

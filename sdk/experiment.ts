@@ -148,6 +148,7 @@ export async function recordExperimentOutcomes(run: JourneyRun, outcome: Outcome
     {
       workflowId: run.workflowId,
       runId: workflowInfo().runId,
+      entryId: workflowInfo().firstExecutionRunId,
       outcome,
       endedAt: new Date().toISOString(),
       experiments,

@@ -11,8 +11,11 @@ export interface EnterExperimentRequest {
   journeyVersion: number;
   workflowId: string;
   runId: string;
-  /** The run's entry (`firstExecutionRunId`): with the workflow and step ids, the key of the arm's ledger entries. */
-  entryId?: string;
+  /**
+   * The run's entry (`firstExecutionRunId`, the same in every run continued as new): keys the experiment entry, and
+   * with the workflow and step ids, the arm's ledger entries.
+   */
+  entryId: string;
   customerId: string;
   /** Arm → weight, the holdout included; the assignment hashes the workflow id with the experiment's name. */
   weights: Record<string, number>;
@@ -41,6 +44,8 @@ export interface ExperimentMembership {
 export interface ExperimentOutcomesRequest {
   workflowId: string;
   runId: string;
+  /** The run's entry (`firstExecutionRunId`): the entry to update, whichever run of it ends. */
+  entryId: string;
   outcome: Outcome;
   /** Workflow time the run ended (ISO). */
   endedAt: string;
