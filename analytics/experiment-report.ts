@@ -8,7 +8,7 @@ import { compareProportions, rate, type Comparison } from './proportions';
 /** The significance level a winner must clear (two-sided), split across the arms compared with the holdout. */
 export const ALPHA = 0.05;
 
-export interface ArmReport {
+export type ArmReport = {
   arm: string;
   holdout: boolean;
   /** Runs assigned this arm at random (the experiment's sample). */
@@ -23,9 +23,9 @@ export interface ArmReport {
   medianTimeToConvertMs?: number;
   /** Against the holdout: uplift, z-test, p-value and a 95% interval of the uplift. */
   vsHoldout?: Comparison;
-}
+};
 
-export interface ExperimentReport {
+export type ExperimentReport = {
   experiment: string;
   journeys: Array<{ journey: string; versions: number[] }>;
   entries: number;
@@ -36,7 +36,7 @@ export interface ExperimentReport {
   winner?: string;
   verdict: string;
   promotion?: { arm: string; promotedAt: string; entriesSince: number };
-}
+};
 
 export interface ExperimentSummary {
   experiment: string;

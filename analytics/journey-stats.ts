@@ -38,7 +38,7 @@ export interface SendStepStats {
   failedBy: Record<string, number>;
 }
 
-export interface VersionStats {
+export type VersionStats = {
   version: number;
   /** Runs that started in the range (Temporal visibility). */
   entered: number;
@@ -58,14 +58,14 @@ export interface VersionStats {
   channels: Array<Omit<SendStepStats, 'stepId' | 'blockedBy' | 'cappedBy' | 'failedBy'>>;
   /** True when a list hit LIST_LIMIT: reasons, steps and the median come from the first runs only. */
   sampled: boolean;
-}
+};
 
-export interface JourneyStats {
+export type JourneyStats = {
   journey: string;
   from: string;
   to: string;
   versions: VersionStats[];
-}
+};
 
 /**
  * The journey's analytics for runs that started in the range: counts by version from Temporal visibility (exact, by

@@ -7,13 +7,40 @@ import { ApiError } from '../plugins/error-handler';
 
 const experimentName = z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'kebab-case, e.g. reminder-copy');
 
+/** The report's outline (analytics/experiment-report.ts has the whole shape; the rest is passed through as it is). */
+const experimentReportBody = z.looseObject({
+  experiment: z.string(),
+  entries: z.number(),
+  arms: z.array(z.looseObject({ arm: z.string(), entries: z.number(), converted: z.number() })),
+  verdict: z.string(),
+  leader: z.string().optional(),
+  winner: z.string().optional(),
+});
+
 /** Experiments (`j.experiment`): each one's table per arm, its verdict, and promoting a winner for new entries. */
 export const experimentRoutes: FastifyPluginAsync = async (app) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(
     '/v1/experiments',
-    { schema: { tags: ['experiments'], summary: 'Every experiment runs have entered, with its entries' } },
+    {
+      schema: {
+        tags: ['experiments'],
+        summary: 'Every experiment runs have entered, with its entries',
+        response: {
+          200: z.object({
+            experiments: z.array(
+              z.object({
+                experiment: z.string(),
+                journeys: z.array(z.string()),
+                entries: z.number(),
+                promotedArm: z.string().optional(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
     async () => ({ experiments: await listExperiments() }),
   );
 
@@ -24,6 +51,7 @@ export const experimentRoutes: FastifyPluginAsync = async (app) => {
         tags: ['experiments'],
         summary: 'One experiment: per arm entries, conversions, messages, uplift against the holdout, the winner',
         params: z.object({ name: experimentName }),
+        response: { 200: experimentReportBody },
       },
     },
     async (request) => {
@@ -47,6 +75,7 @@ export const experimentRoutes: FastifyPluginAsync = async (app) => {
             .optional()
             .describe('runs starting at or after it get the arm; default now'),
         }),
+        response: { 201: z.object({ experiment: z.string(), arm: z.string(), promotedAt: z.string() }) },
       },
     },
     async (request, reply) => {

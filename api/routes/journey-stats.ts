@@ -6,6 +6,14 @@ import { journeyStats, UnknownJourneyError } from '../../analytics/journey-stats
 import { parseStatsRange, StatsRangeError } from '../../analytics/stats-range';
 import { ApiError } from '../plugins/error-handler';
 
+/** The stats' outline (analytics/journey-stats.ts has the whole shape; the rest is passed through as it is). */
+const journeyStatsBody = z.looseObject({
+  journey: z.string(),
+  from: z.string(),
+  to: z.string(),
+  versions: z.array(z.looseObject({ version: z.number(), entered: z.number(), inProgress: z.number() })),
+});
+
 export interface JourneyStatsRoutesOptions {
   temporal: Client;
 }
@@ -23,6 +31,7 @@ export const journeyStatsRoutes: FastifyPluginAsync<JourneyStatsRoutesOptions> =
           from: z.string().optional().describe('ISO date or date-time, inclusive'),
           to: z.string().optional().describe('ISO date or date-time, exclusive'),
         }),
+        response: { 200: journeyStatsBody },
       },
     },
     async (request) => {

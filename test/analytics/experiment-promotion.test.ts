@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { loadConfig } from '../../config';
+import { waymarkDataConverter } from '../../codec/data-converter';
 import { buildServer } from '../../api/server';
 import { createWaymarkWorker, type WaymarkWorker } from '../../worker/create-worker';
 import { createEventRouter } from '../../routing/event-router';
@@ -137,7 +138,11 @@ test('promoting a winner changes new entries only; a run in flight keeps its arm
   for (const id of [before, after]) {
     const handle = waymark.temporal.workflow.getHandle(workflowId(id));
     expect(await handle.result()).toMatchObject({ outcome: 'exited', reason: 'cart emptied' });
-    await Worker.runReplayHistory({ workflowsPath: WORKFLOWS }, await handle.fetchHistory(), handle.workflowId);
+    await Worker.runReplayHistory(
+      { workflowsPath: WORKFLOWS, dataConverter: waymarkDataConverter(loadConfig(process.env)) },
+      await handle.fetchHistory(),
+      handle.workflowId,
+    );
   }
 
   const report = (
