@@ -18,6 +18,8 @@ import { audienceScheduleId } from '../../sdk/workflow-id';
 import { ensureAudienceIndexes } from '../../worker/audience-indexes';
 import { ensureAudienceSchedules } from '../../worker/schedules';
 import { DAY_MS } from '../../sdk/durations';
+import { waymarkDataConverter } from '../../codec/data-converter';
+import { loadConfig } from '../../config';
 
 /** Audience entry, like event entry, starts the newest version of a journey. */
 const newestWorkflowType = (journey: string) =>
@@ -39,11 +41,14 @@ beforeAll(async () => {
   await mongoose.connect(process.env.MONGODB_URI!);
   await ensureAudienceIndexes(); // the worker makes the date indexes at start; this suite wires its own worker
   connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-  client = new Client({ connection });
+  // Schedules on the shared dev server may have been made by a real worker, with encrypted payloads.
+  const dataConverter = waymarkDataConverter(loadConfig(process.env));
+  client = new Client({ connection, dataConverter });
   nativeConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
   worker = await Worker.create({
     connection: nativeConnection,
     taskQueue: SCAN_QUEUE,
+    dataConverter,
     workflowBundle: { codePath: process.env.WAYMARK_WORKFLOW_BUNDLE! },
     activities: createAudienceActivities({
       routeEvent: createEventRouter({ client, taskQueue: JOURNEY_QUEUE }),
