@@ -1,33 +1,18 @@
 // HTTP event → Temporal (the time-skipping test server: the cart must sit idle for an hour first) → the real worker
 // and activities → mail in the SMTP sink, web nudge in MongoDB, SMS in the Twilio sink; or an order ends it first.
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { listSinkMails, listSinkSms, waitForSinkMails, waitForSinkSms } from '../../dev/sink-client';
 import { WebMessage } from '../../models/web-message';
-import { connectTestDatabase, serverEnv } from '../support/servers';
-import { createTimeSkippingEnv } from '../support/time-skipping';
-import { eventually, post, put, startWaymark } from './support';
+import { serverEnv } from '../support/servers';
+import { eventually, post, put, useTimeSkippingWaymark } from './support';
 
-let env: TestWorkflowEnvironment;
-let db: Awaited<ReturnType<typeof connectTestDatabase>>;
-let waymark: Awaited<ReturnType<typeof startWaymark>>;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv({ waymarkCodec: true });
-  db = await connectTestDatabase('e2e-cart');
-  waymark = await startWaymark(env.address);
-}, 120_000);
-afterAll(async () => {
-  await waymark?.stop();
-  await db?.close();
-  await env?.teardown();
-});
+const stack = useTimeSkippingWaymark('e2e-cart');
 
 test('an idle cart gets the reminder mail; the order then ends the run as converted, with no SMS', async () => {
   const id = `e2e-${randomUUID().slice(0, 8)}`;
   const email = `${id}@example.com`;
   const phone = '+15551239876';
-  await put(waymark.app, `/v1/profiles/${id}`, {
+  await put(stack.waymark.app, `/v1/profiles/${id}`, {
     email,
     phone,
     timeZone: 'UTC',
@@ -40,7 +25,7 @@ test('an idle cart gets the reminder mail; the order then ends the run as conver
     currency: 'EUR',
     url: 'https://shop.example/cart/1',
   };
-  const accepted = await post(waymark.app, '/v1/events', {
+  const accepted = await post(stack.waymark.app, '/v1/events', {
     id: `${id}-cart`,
     signal: 'cart.updated',
     email,
@@ -49,19 +34,19 @@ test('an idle cart gets the reminder mail; the order then ends the run as conver
   const workflowId = accepted.results[0].runs[0].workflowId;
   expect(workflowId).toBe(`abandoned-cart/${id}/cart-1`);
 
-  await env.sleep('59 minutes');
+  await stack.env.sleep('59 minutes');
   expect(await listSinkMails(serverEnv('SMTP_SINK_URL'), email)).toEqual([]);
-  await env.sleep('2 minutes');
+  await stack.env.sleep('2 minutes');
   const [mail] = await waitForSinkMails(serverEnv('SMTP_SINK_URL'), { to: email, timeoutMs: 20_000 });
   expect(mail.html).toMatch(/Trail boots/);
 
-  await post(waymark.app, '/v1/events', {
+  await post(stack.waymark.app, '/v1/events', {
     id: `${id}-order`,
     signal: 'order.completed',
     customerId: id,
     data: { orderId: 'o-1', cartId: 'cart-1', total: 80 },
   });
-  const result = await env.client.workflow.getHandle(workflowId).result();
+  const result = await stack.env.client.workflow.getHandle(workflowId).result();
   expect(result.outcome).toBe('converted');
   expect(await listSinkSms(serverEnv('TWILIO_API_URL'), phone)).toEqual([]);
 });
@@ -70,13 +55,13 @@ test('a cart nobody orders: reminder mail, then the web nudge, then the SMS last
   const id = `e2e-${randomUUID().slice(0, 8)}`;
   const email = `${id}@example.com`;
   const phone = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-  await put(waymark.app, `/v1/profiles/${id}`, {
+  await put(stack.waymark.app, `/v1/profiles/${id}`, {
     email,
     phone,
     timeZone: 'UTC',
     consent: { email: { status: 'granted' }, sms: { status: 'granted' }, web: { status: 'granted' } },
   });
-  await post(waymark.app, '/v1/events', {
+  await post(stack.waymark.app, '/v1/events', {
     id: `${id}-cart`,
     signal: 'cart.updated',
     customerId: id,
@@ -89,13 +74,13 @@ test('a cart nobody orders: reminder mail, then the web nudge, then the SMS last
     },
   });
 
-  await env.sleep('61 minutes');
+  await stack.env.sleep('61 minutes');
   await waitForSinkMails(serverEnv('SMTP_SINK_URL'), { to: email, timeoutMs: 20_000 });
-  await env.sleep('4 hours');
+  await stack.env.sleep('4 hours');
   const nudge = await eventually(() => WebMessage.findOne({ customerId: id, journey: 'abandoned-cart' }).lean());
   expect(nudge!.body).toMatch(/120 EUR/);
   expect(await listSinkSms(serverEnv('TWILIO_API_URL'), phone)).toEqual([]);
-  await env.sleep('20 hours');
+  await stack.env.sleep('20 hours');
   const [sms] = await waitForSinkSms(serverEnv('TWILIO_API_URL'), { to: phone, timeoutMs: 20_000 });
   expect(sms.body).toMatch(/120 EUR.*shop\.example\/cart\/2/);
 });

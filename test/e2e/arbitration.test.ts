@@ -3,39 +3,24 @@
 // reminder and web nudge within the arbitration window are skipped with the reason in the ledger; the cart's SMS,
 // on a channel renewal-window has not used, goes out.
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { listSinkMails, waitForSinkMails, waitForSinkSms } from '../../dev/sink-client';
 import { Delivery } from '../../models/delivery';
 import { DAY_MS } from '../../sdk/durations';
-import { connectTestDatabase, serverEnv } from '../support/servers';
-import { createTimeSkippingEnv } from '../support/time-skipping';
-import { eventually, post, put, startWaymark } from './support';
+import { serverEnv } from '../support/servers';
+import { eventually, post, put, useTimeSkippingWaymark } from './support';
 
-let env: TestWorkflowEnvironment;
-let db: Awaited<ReturnType<typeof connectTestDatabase>>;
-let waymark: Awaited<ReturnType<typeof startWaymark>>;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv({ waymarkCodec: true });
-  db = await connectTestDatabase('e2e-arbitration');
-  waymark = await startWaymark(env.address);
-}, 120_000);
-afterAll(async () => {
-  await waymark?.stop();
-  await db?.close();
-  await env?.teardown();
-});
+const stack = useTimeSkippingWaymark('e2e-arbitration');
 
 const granted = { status: 'granted' };
 
 test('the renewal offer speaks; the cart reminder and nudge yield on email and web, its SMS goes out', async () => {
-  expect(waymark.config.ARBITRATION_WINDOW).toBe('12 hours');
+  expect(stack.waymark.config.ARBITRATION_WINDOW).toBe('12 hours');
   const id = `e2e-${randomUUID().slice(0, 8)}`;
   const email = `${id}@example.com`;
   const phone = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-  const now = await env.currentTimeMs();
+  const now = await stack.env.currentTimeMs();
   const renewalDate = new Date(now + 30 * DAY_MS).toISOString().slice(0, 10);
-  await put(waymark.app, `/v1/profiles/${id}`, {
+  await put(stack.waymark.app, `/v1/profiles/${id}`, {
     email,
     phone,
     timeZone: 'UTC',
@@ -43,7 +28,7 @@ test('the renewal offer speaks; the cart reminder and nudge yield on email and w
     policies: [{ policyId: 'pol-1', product: 'home', status: 'active', renewalDate }],
   });
 
-  await post(waymark.app, '/v1/events', {
+  await post(stack.waymark.app, '/v1/events', {
     id: `${id}-due`,
     signal: 'policy.renewal-due',
     customerId: id,
@@ -52,7 +37,7 @@ test('the renewal offer speaks; the cart reminder and nudge yield on email and w
   const [offer] = await waitForSinkMails(serverEnv('SMTP_SINK_URL'), { to: email, timeoutMs: 20_000 });
   expect(offer.subject).toMatch(/renews on/);
 
-  const cartAccepted = await post(waymark.app, '/v1/events', {
+  const cartAccepted = await post(stack.waymark.app, '/v1/events', {
     id: `${id}-cart`,
     signal: 'cart.updated',
     customerId: id,
@@ -67,17 +52,17 @@ test('the renewal offer speaks; the cart reminder and nudge yield on email and w
   const cartRun = cartAccepted.results[0].runs[0].workflowId as string;
   const ledger = (stepId: string) => eventually(() => Delivery.findOne({ workflowId: cartRun, stepId }).lean());
 
-  await env.sleep('61 minutes');
+  await stack.env.sleep('61 minutes');
   const reminder = (await ledger('email:cart-reminder'))!;
   expect(reminder).toMatchObject({ state: 'capped', journey: 'abandoned-cart', priority: 40 });
   expect(reminder.reason).toBe('arbitration: email yields to renewal-window (priority 80)');
 
-  await env.sleep('4 hours');
+  await stack.env.sleep('4 hours');
   const nudge = (await ledger('web:cart-web-nudge'))!;
   expect(nudge).toMatchObject({ state: 'capped' });
   expect(nudge.reason).toBe('arbitration: web yields to renewal-window (priority 80)');
 
-  await env.sleep('20 hours');
+  await stack.env.sleep('20 hours');
   const lastCall = await ledger('sms:cart-last-call');
   expect(lastCall).toMatchObject({ state: 'sent' });
   const [sms] = await waitForSinkSms(serverEnv('TWILIO_API_URL'), { to: phone, timeoutMs: 20_000 });

@@ -2,28 +2,13 @@
 // means the late cart update starts no reminder; the refusal is recorded in the event's answer and its record.
 // HTTP events → the time-skipping test server → the real worker, send path, MongoDB and sinks.
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { listSinkMails, waitForSinkMails } from '../../dev/sink-client';
 import { EventRecord } from '../../models/event';
 import { DAY_MS } from '../../sdk/durations';
-import { connectTestDatabase, serverEnv } from '../support/servers';
-import { createTimeSkippingEnv } from '../support/time-skipping';
-import { post, put, startWaymark } from './support';
+import { serverEnv } from '../support/servers';
+import { post, put, useTimeSkippingWaymark } from './support';
 
-let env: TestWorkflowEnvironment;
-let db: Awaited<ReturnType<typeof connectTestDatabase>>;
-let waymark: Awaited<ReturnType<typeof startWaymark>>;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv({ waymarkCodec: true });
-  db = await connectTestDatabase('e2e-goal-first');
-  waymark = await startWaymark(env.address);
-}, 120_000);
-afterAll(async () => {
-  await waymark?.stop();
-  await db?.close();
-  await env?.teardown();
-});
+const stack = useTimeSkippingWaymark('e2e-goal-first');
 
 const granted = { status: 'granted' };
 const cart = (cartId: string) => ({
@@ -37,10 +22,10 @@ const cart = (cartId: string) => ({
 test('order.completed first, then a late cart.updated for that cart: no run, no reminder; another cart still gets one', async () => {
   const id = `e2e-${randomUUID().slice(0, 8)}`;
   const email = `${id}@example.com`;
-  await put(waymark.app, `/v1/profiles/${id}`, { email, timeZone: 'UTC', consent: { email: granted } });
+  await put(stack.waymark.app, `/v1/profiles/${id}`, { email, timeZone: 'UTC', consent: { email: granted } });
   const cartAt = new Date(Date.now() - 5 * 60_000).toISOString();
 
-  const order = await post(waymark.app, '/v1/events', {
+  const order = await post(stack.waymark.app, '/v1/events', {
     id: `${id}-order`,
     signal: 'order.completed',
     customerId: id,
@@ -51,7 +36,7 @@ test('order.completed first, then a late cart.updated for that cart: no run, no 
   );
 
   // The shop's retry of the cart update it made before the order.
-  const late = await post(waymark.app, '/v1/events', {
+  const late = await post(stack.waymark.app, '/v1/events', {
     id: `${id}-cart`,
     signal: 'cart.updated',
     customerId: id,
@@ -70,7 +55,7 @@ test('order.completed first, then a late cart.updated for that cart: no run, no 
   expect(recorded!.routing).toMatchObject({ runs: [expect.objectContaining({ action: 'skipped' })] });
 
   // A cart update sent again now, after the order, is refused too: abandoned-cart waits 7 days after an end.
-  const again = await post(waymark.app, '/v1/events', {
+  const again = await post(stack.waymark.app, '/v1/events', {
     id: `${id}-cart-2`,
     signal: 'cart.updated',
     customerId: id,
@@ -78,7 +63,7 @@ test('order.completed first, then a late cart.updated for that cart: no run, no 
   });
   expect(again.results[0].runs[0]).toMatchObject({ action: 'skipped', reason: expect.stringMatching(/cooldown/) });
 
-  const other = await post(waymark.app, '/v1/events', {
+  const other = await post(stack.waymark.app, '/v1/events', {
     id: `${id}-other`,
     signal: 'cart.updated',
     customerId: id,
@@ -86,12 +71,12 @@ test('order.completed first, then a late cart.updated for that cart: no run, no 
   });
   expect(other.results[0].runs[0]).toMatchObject({ action: 'entered' });
 
-  await env.sleep('2 hours');
+  await stack.env.sleep('2 hours');
   const mails = await waitForSinkMails(serverEnv('SMTP_SINK_URL'), { to: email, timeoutMs: 20_000 });
   expect(mails).toHaveLength(1);
   expect(mails[0].html).toMatch(/cart-2/);
-  await env.client.workflow.getHandle(`abandoned-cart/${id}/cart-2`).terminate('test done');
-  await expect(env.client.workflow.getHandle(`abandoned-cart/${id}/cart-1`).describe()).rejects.toThrow();
+  await stack.env.client.workflow.getHandle(`abandoned-cart/${id}/cart-2`).terminate('test done');
+  await expect(stack.env.client.workflow.getHandle(`abandoned-cart/${id}/cart-1`).describe()).rejects.toThrow();
   expect(await listSinkMails(serverEnv('SMTP_SINK_URL'), email)).toHaveLength(1);
 });
 
@@ -100,20 +85,20 @@ test('an exit before the trigger: a dependent removed, then a late turning-26 fo
   const email = `${id}@example.com`;
   const turns26On = new Date(Date.now() + 40 * DAY_MS).toISOString().slice(0, 10);
   const birthDate = `${Number(turns26On.slice(0, 4)) - 26}${turns26On.slice(4)}`;
-  await put(waymark.app, `/v1/profiles/${id}`, {
+  await put(stack.waymark.app, `/v1/profiles/${id}`, {
     email,
     timeZone: 'UTC',
     consent: { email: granted },
     policies: [{ policyId: 'health-1', product: 'health', status: 'active' }],
     dependents: [{ dependentId: 'dep-1', birthDate, policyId: 'health-1', covered: false }],
   });
-  await post(waymark.app, '/v1/events', {
+  await post(stack.waymark.app, '/v1/events', {
     id: `${id}-removed`,
     signal: 'dependent.removed',
     customerId: id,
     data: { policyId: 'health-1', dependentId: 'dep-1' },
   });
-  const late = await post(waymark.app, '/v1/events', {
+  const late = await post(stack.waymark.app, '/v1/events', {
     id: `${id}-turning`,
     signal: 'dependent.turning-26',
     customerId: id,
@@ -123,6 +108,6 @@ test('an exit before the trigger: a dependent removed, then a late turning-26 fo
     action: 'skipped',
     reason: expect.stringMatching(/^exited by dependent\.removed .*re-entry: never/),
   });
-  await env.sleep('1 hour');
+  await stack.env.sleep('1 hour');
   expect(await listSinkMails(serverEnv('SMTP_SINK_URL'), email)).toEqual([]);
 });

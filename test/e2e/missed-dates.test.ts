@@ -2,29 +2,14 @@
 // run's state and a `skipped` ledger entry; nothing stale reaches the customer. HTTP events → the time-skipping test
 // server → the real worker, send path, MongoDB and sinks.
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { listSinkMails, listSinkSms } from '../../dev/sink-client';
 import { Delivery } from '../../models/delivery';
 import { journeyStateQuery } from '../../sdk/queries';
 import { DAY_MS } from '../../sdk/durations';
-import { connectTestDatabase, serverEnv } from '../support/servers';
-import { createTimeSkippingEnv } from '../support/time-skipping';
-import { post, put, startWaymark } from './support';
+import { serverEnv } from '../support/servers';
+import { post, put, useTimeSkippingWaymark } from './support';
 
-let env: TestWorkflowEnvironment;
-let db: Awaited<ReturnType<typeof connectTestDatabase>>;
-let waymark: Awaited<ReturnType<typeof startWaymark>>;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv({ waymarkCodec: true });
-  db = await connectTestDatabase('e2e-missed');
-  waymark = await startWaymark(env.address);
-}, 120_000);
-afterAll(async () => {
-  await waymark?.stop();
-  await db?.close();
-  await env?.teardown();
-});
+const stack = useTimeSkippingWaymark('e2e-missed');
 
 const granted = { status: 'granted' };
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -32,7 +17,7 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 async function policyholder(renewalDate: string) {
   const id = `e2e-${randomUUID().slice(0, 8)}`;
   const phone = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-  await put(waymark.app, `/v1/profiles/${id}`, {
+  await put(stack.waymark.app, `/v1/profiles/${id}`, {
     email: `${id}@example.com`,
     phone,
     timeZone: 'UTC',
@@ -48,17 +33,17 @@ async function ledger(workflowId: string) {
 }
 
 test('a policy entering 3 days before renewal gets the offer, and the 7-days-before reminder is skipped as missed', async () => {
-  const now = await env.currentTimeMs();
+  const now = await stack.env.currentTimeMs();
   const renewalDate = isoDay(now + 3 * DAY_MS);
   const { id, email, phone } = await policyholder(renewalDate);
 
-  const accepted = await post(waymark.app, '/v1/events', {
+  const accepted = await post(stack.waymark.app, '/v1/events', {
     id: `${id}-due`,
     signal: 'policy.renewal-due',
     customerId: id,
     data: { policyId: 'pol-1', renewalDate },
   });
-  const handle = env.client.workflow.getHandle(accepted.results[0].runs[0].workflowId);
+  const handle = stack.env.client.workflow.getHandle(accepted.results[0].runs[0].workflowId);
   // The renewal date passes without a renewal: the run ends as lost (the test server skips the days).
   expect(await handle.result()).toMatchObject({ outcome: 'lost' });
 
@@ -79,22 +64,22 @@ test('a policy entering 3 days before renewal gets the offer, and the 7-days-bef
 });
 
 test('policy.changed moving the renewal date to 3 days ago sends no stale reminder', async () => {
-  const now = await env.currentTimeMs();
+  const now = await stack.env.currentTimeMs();
   const { id, email, phone } = await policyholder(isoDay(now + 30 * DAY_MS));
-  const accepted = await post(waymark.app, '/v1/events', {
+  const accepted = await post(stack.waymark.app, '/v1/events', {
     id: `${id}-due`,
     signal: 'policy.renewal-due',
     customerId: id,
     data: { policyId: 'pol-1', renewalDate: isoDay(now + 30 * DAY_MS) },
   });
-  const handle = env.client.workflow.getHandle(accepted.results[0].runs[0].workflowId);
+  const handle = stack.env.client.workflow.getHandle(accepted.results[0].runs[0].workflowId);
   for (;;) {
     const state = await handle.query(journeyStateQuery);
     if (state.step === 'wait-for-reminder' && state.wakesAt) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
-  await post(waymark.app, '/v1/events', {
+  await post(stack.waymark.app, '/v1/events', {
     id: `${id}-moved`,
     signal: 'policy.changed',
     customerId: id,

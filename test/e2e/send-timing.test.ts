@@ -1,45 +1,29 @@
 // Send rules judged at the attempt's own time, and retries bounded: through the real API and worker on the
 // time-skipping server (its clock is the one judged), with the SMTP sink refusing a mailbox for a while.
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Delivery } from '../../models/delivery';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../sdk/durations';
 import { DELIVER_MAX_ATTEMPTS } from '../../sdk/contracts/delivery-policy';
 import { zoneWhereItIs } from '../support/delivery';
-import { connectTestDatabase } from '../support/servers';
 import { sinks } from '../support/sinks';
-import { createTimeSkippingEnv } from '../support/time-skipping';
-import { eventually, post, put, startWaymark } from './support';
+import { eventually, post, put, useTimeSkippingWaymark } from './support';
 
-let env: TestWorkflowEnvironment;
-let db: Awaited<ReturnType<typeof connectTestDatabase>>;
-let waymark: Awaited<ReturnType<typeof startWaymark>>;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv({ waymarkCodec: true });
-  db = await connectTestDatabase('e2e-send-timing');
-  waymark = await startWaymark(env.address, { QUIET_HOURS: '21:00-08:00', FREQUENCY_CAPS: '' });
-}, 120_000);
-afterAll(async () => {
-  await sinks.clearFaults();
-  await waymark?.stop();
-  await db?.close();
-  await env?.teardown();
-});
+const stack = useTimeSkippingWaymark('e2e-send-timing', { QUIET_HOURS: '21:00-08:00', FREQUENCY_CAPS: '' });
+afterAll(() => sinks.clearFaults());
 
 /** A customer with an active policy in `zone`; their renewal offer mail goes out the moment the event arrives. */
 async function renewalCustomer(zone: string) {
   const id = `timing-${randomUUID().slice(0, 8)}`;
   const email = `${id}@example.com`;
-  const renewalDate = new Date((await env.currentTimeMs()) + 60 * DAY_MS).toISOString().slice(0, 10);
-  await put(waymark.app, `/v1/profiles/${id}`, {
+  const renewalDate = new Date((await stack.env.currentTimeMs()) + 60 * DAY_MS).toISOString().slice(0, 10);
+  await put(stack.waymark.app, `/v1/profiles/${id}`, {
     email,
     timeZone: zone,
     consent: { email: { status: 'granted' }, web: { status: 'granted' } },
     policies: [{ policyId: 'pol-1', product: 'home', status: 'active', renewalDate }],
   });
   const enter = () =>
-    post(waymark.app, '/v1/events', {
+    post(stack.waymark.app, '/v1/events', {
       id: `${id}-due`,
       signal: 'policy.renewal-due',
       customerId: id,
@@ -56,9 +40,9 @@ const localTime = (instant: Date, zone: string) =>
 
 test('an outage running into quiet hours: the retry after 21:00 is held until 08:00, never sent at night', async () => {
   // Skip to hh:59:20 on the test server; in the customer's zone that is 20:59:20, just before quiet hours.
-  const now = await env.currentTimeMs();
+  const now = await stack.env.currentTimeMs();
   const start = Math.ceil((now + 40_000) / HOUR_MS) * HOUR_MS - 40_000;
-  await env.sleep(start - now);
+  await stack.env.sleep(start - now);
   const zone = zoneWhereItIs(20, new Date(start));
   const customer = await renewalCustomer(zone);
   // The mailbox refuses (451) until 20:59:20 + 95 s. Attempts run at +0, 1, 3, 7, 15, 31, 63 and 123 s: the seventh
@@ -67,10 +51,10 @@ test('an outage running into quiet hours: the retry after 21:00 is held until 08
   // judged inside quiet hours and held until 08:00. Judged at the workflow's ask (20:59:20) it went out at night.
   await sinks.smtpFault(customer.email, 'tempfail-at-rcpt');
   await customer.enter();
-  await env.sleep(start + 95_000 - (await env.currentTimeMs()));
+  await stack.env.sleep(start + 95_000 - (await stack.env.currentTimeMs()));
   await sinks.clearFaults();
 
-  await env.sleep('3 minutes');
+  await stack.env.sleep('3 minutes');
   const held = await eventually(async () => {
     const entry = await customer.offer();
     return entry && ['deferred', 'sent'].includes(entry.state) ? entry : undefined;
@@ -79,7 +63,7 @@ test('an outage running into quiet hours: the retry after 21:00 is held until 08
   expect(held!.state).toBe('deferred');
   expect(localTime(held!.until!, zone)).toBe('08:00');
 
-  await env.sleep(held!.until!.getTime() - (await env.currentTimeMs()) + MINUTE_MS);
+  await stack.env.sleep(held!.until!.getTime() - (await stack.env.currentTimeMs()) + MINUTE_MS);
   await sinks.waitForMails({ to: customer.email, count: 1, timeoutMs: 20_000 });
   const sent = await eventually(async () => {
     const entry = await customer.offer();
@@ -90,12 +74,12 @@ test('an outage running into quiet hours: the retry after 21:00 is held until 08
 });
 
 test('an outage longer than the retries ends as a deferral to the next allowed moment, then the mail goes out', async () => {
-  const zone = zoneWhereItIs(11, new Date(await env.currentTimeMs()));
+  const zone = zoneWhereItIs(11, new Date(await stack.env.currentTimeMs()));
   const customer = await renewalCustomer(zone);
   await sinks.smtpFault(customer.email, 'tempfail-at-rcpt');
   await customer.enter();
 
-  await env.sleep('5 minutes');
+  await stack.env.sleep('5 minutes');
   const deferred = await eventually(async () => {
     const entry = await customer.offer();
     return entry?.state === 'deferred' ? entry : undefined;
@@ -105,7 +89,7 @@ test('an outage longer than the retries ends as a deferral to the next allowed m
   expect(await sinks.mails(customer.email)).toEqual([]);
 
   await sinks.clearFaults();
-  await env.sleep(deferred!.until!.getTime() - (await env.currentTimeMs()) + MINUTE_MS);
+  await stack.env.sleep(deferred!.until!.getTime() - (await stack.env.currentTimeMs()) + MINUTE_MS);
   await sinks.waitForMails({ to: customer.email, count: 1, timeoutMs: 20_000 });
   expect(await eventually(async () => (await customer.offer())?.state === 'sent')).toBe(true);
   expect((await customer.offer())!.attempts).toBe(DELIVER_MAX_ATTEMPTS + 1);

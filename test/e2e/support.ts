@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig, type Config } from '../../config';
 import { buildServer } from '../../api/server';
 import { createWaymarkWorker, type WaymarkWorker } from '../../worker/create-worker';
-import { uniqueTaskQueue, workflowCodeOptions } from '../support/servers';
+import { connectTestDatabase, uniqueTaskQueue, workflowCodeOptions } from '../support/servers';
+import { createTimeSkippingEnv } from '../support/time-skipping';
 
 export const API_KEY = 'e2e-key';
 
@@ -77,4 +79,24 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000)
     if (Date.now() > deadline) throw new Error(`not true after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * A suite's stack on its own time-skipping server: the server (with Waymark's payload codec), a database of its own
+ * and the real API and worker, started before the suite's tests and stopped after them.
+ */
+export function useTimeSkippingWaymark(database: string, overrides: Record<string, string> = {}) {
+  const stack = {} as { env: TestWorkflowEnvironment; waymark: Awaited<ReturnType<typeof startWaymark>> };
+  let db: Awaited<ReturnType<typeof connectTestDatabase>> | undefined;
+  beforeAll(async () => {
+    stack.env = await createTimeSkippingEnv({ waymarkCodec: true });
+    db = await connectTestDatabase(database);
+    stack.waymark = await startWaymark(stack.env.address, overrides);
+  }, 120_000);
+  afterAll(async () => {
+    await stack.waymark?.stop();
+    await db?.close();
+    await stack.env?.teardown();
+  });
+  return stack;
 }

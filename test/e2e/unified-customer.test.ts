@@ -3,28 +3,13 @@
 // at that email from the same run; a conflicting identify is a 409; a profile change moves a customer into a
 // segment and the browse-abandonment run waiting for it goes on.
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { listSinkMails, waitForSinkMails } from '../../dev/sink-client';
 import { Delivery } from '../../models/delivery';
 import { journeyStateQuery } from '../../sdk/queries';
-import { connectTestDatabase, serverEnv } from '../support/servers';
-import { createTimeSkippingEnv } from '../support/time-skipping';
-import { API_KEY, eventually, post, put, startWaymark } from './support';
+import { serverEnv } from '../support/servers';
+import { API_KEY, eventually, post, put, useTimeSkippingWaymark } from './support';
 
-let env: TestWorkflowEnvironment;
-let db: Awaited<ReturnType<typeof connectTestDatabase>>;
-let waymark: Awaited<ReturnType<typeof startWaymark>>;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv({ waymarkCodec: true });
-  db = await connectTestDatabase('e2e-customer');
-  waymark = await startWaymark(env.address);
-}, 120_000);
-afterAll(async () => {
-  await waymark?.stop();
-  await db?.close();
-  await env?.teardown();
-});
+const stack = useTimeSkippingWaymark('e2e-customer');
 
 const granted = { email: { status: 'granted' }, web: { status: 'granted' } };
 
@@ -32,9 +17,9 @@ test('an anonymous cart, then identify by email: the reminder mail reaches that 
   const suffix = randomUUID().slice(0, 8);
   const customerId = `cust-${suffix}`;
   const email = `${customerId}@example.com`;
-  await put(waymark.app, `/v1/profiles/${customerId}`, { email, timeZone: 'UTC', consent: granted });
+  await put(stack.waymark.app, `/v1/profiles/${customerId}`, { email, timeZone: 'UTC', consent: granted });
   const anonymousId = `visitor-${suffix}`;
-  const accepted = await post(waymark.app, '/v1/events', {
+  const accepted = await post(stack.waymark.app, '/v1/events', {
     id: `${suffix}-cart`,
     signal: 'cart.updated',
     anonymousId,
@@ -51,20 +36,20 @@ test('an anonymous cart, then identify by email: the reminder mail reaches that 
   const workflowId = accepted.results[0].runs[0].workflowId;
   expect(workflowId).toBe(`abandoned-cart/${visitorId}/cart-1`);
 
-  await env.sleep('10 minutes');
-  const identified = await post(waymark.app, '/v1/identify', { anonymousId, email, source: 'web-login' });
+  await stack.env.sleep('10 minutes');
+  const identified = await post(stack.waymark.app, '/v1/identify', { anonymousId, email, source: 'web-login' });
   expect(identified).toMatchObject({ customerId, matchedBy: 'email', merged: { from: visitorId } });
   expect(identified.runs).toEqual([expect.objectContaining({ workflowId, action: 'signalled' })]);
 
-  await env.sleep('52 minutes');
+  await stack.env.sleep('52 minutes');
   const [mail] = await waitForSinkMails(serverEnv('SMTP_SINK_URL'), { to: email, timeoutMs: 20_000 });
   expect(mail.html).toMatch(/Trail boots/);
   const ledger = await Delivery.findOne({ workflowId, stepId: 'email:cart-reminder' }).lean();
   expect(ledger).toMatchObject({ state: 'sent', to: email });
-  expect((await env.client.workflow.getHandle(workflowId).query(journeyStateQuery)).customerId).toBe(customerId);
+  expect((await stack.env.client.workflow.getHandle(workflowId).query(journeyStateQuery)).customerId).toBe(customerId);
 
   // The merge is on record: who, when, from what.
-  const merges = await waymark.app.inject({
+  const merges = await stack.waymark.app.inject({
     url: `/v1/profiles/${customerId}/merges`,
     headers: { 'x-api-key': API_KEY },
   });
@@ -79,24 +64,24 @@ test('an anonymous cart, then identify by email: the reminder mail reaches that 
   ]);
 
   // The order, sent with the customer's id now, reaches the same run and converts it.
-  await post(waymark.app, '/v1/events', {
+  await post(stack.waymark.app, '/v1/events', {
     id: `${suffix}-order`,
     signal: 'order.completed',
     customerId,
     data: { orderId: 'o-1', cartId: 'cart-1', total: 80 },
   });
-  expect((await env.client.workflow.getHandle(workflowId).result()).outcome).toBe('converted');
+  expect((await stack.env.client.workflow.getHandle(workflowId).result()).outcome).toBe('converted');
 });
 
 test('an identify that would take an anonymous id from another customer is a 409 naming both profiles', async () => {
   const suffix = randomUUID().slice(0, 8);
   const [first, second] = [`first-${suffix}`, `second-${suffix}`];
-  await put(waymark.app, `/v1/profiles/${first}`, { email: `${first}@example.com` });
-  await put(waymark.app, `/v1/profiles/${second}`, { email: `${second}@example.com` });
+  await put(stack.waymark.app, `/v1/profiles/${first}`, { email: `${first}@example.com` });
+  await put(stack.waymark.app, `/v1/profiles/${second}`, { email: `${second}@example.com` });
   const anonymousId = `shared-device-${suffix}`;
-  await post(waymark.app, '/v1/identify', { anonymousId, customerId: first });
+  await post(stack.waymark.app, '/v1/identify', { anonymousId, customerId: first });
 
-  const res = await waymark.app.inject({
+  const res = await stack.waymark.app.inject({
     method: 'POST',
     url: '/v1/identify',
     headers: { 'x-api-key': API_KEY },
@@ -114,10 +99,10 @@ test('a profile change moves a customer into a segment, and the journey waiting 
   const suffix = randomUUID().slice(0, 8);
   const customerId = `browser-${suffix}`;
   const email = `${customerId}@example.com`;
-  await put(waymark.app, `/v1/profiles/${customerId}`, { email, timeZone: 'UTC' });
+  await put(stack.waymark.app, `/v1/profiles/${customerId}`, { email, timeZone: 'UTC' });
   let lastReport;
   for (let view = 1; view <= 3; view++) {
-    const res = await post(waymark.app, '/v1/events', {
+    const res = await post(stack.waymark.app, '/v1/events', {
       id: `${suffix}-view-${view}`,
       signal: 'product.viewed',
       customerId,
@@ -127,19 +112,23 @@ test('a profile change moves a customer into a segment, and the journey waiting 
   }
   expect(lastReport.segments).toEqual(expect.arrayContaining([{ segment: 'window-shoppers', change: 'entered' }]));
   const workflowId = `browse-abandonment/${customerId}/window-shoppers`;
-  const handle = env.client.workflow.getHandle(workflowId);
+  const handle = stack.env.client.workflow.getHandle(workflowId);
   await eventually(async () => (await handle.query(journeyStateQuery)).step === 'wait-for-email-reachable');
   expect(await listSinkMails(serverEnv('SMTP_SINK_URL'), email)).toEqual([]);
 
   // The customer grants email consent: they enter email-reachable, and the waiting run sends its email.
-  const changed = await put(waymark.app, `/v1/profiles/${customerId}`, { email, timeZone: 'UTC', consent: granted });
+  const changed = await put(stack.waymark.app, `/v1/profiles/${customerId}`, {
+    email,
+    timeZone: 'UTC',
+    consent: granted,
+  });
   expect(changed.segments.map((s: { name: string }) => s.name)).toEqual(
     expect.arrayContaining(['window-shoppers', 'email-reachable']),
   );
   const [mail] = await waitForSinkMails(serverEnv('SMTP_SINK_URL'), { to: email, timeoutMs: 20_000 });
   expect(mail.subject).toBe('Two-person tent is waiting for you');
 
-  const members = await waymark.app.inject({
+  const members = await stack.waymark.app.inject({
     url: '/v1/segments/email-reachable/members?limit=1000',
     headers: { 'x-api-key': API_KEY },
   });
